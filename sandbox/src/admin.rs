@@ -1,0 +1,36 @@
+//! `/_sandbox/…`: what tests, demos and panel developers use to look inside and steer.
+
+use serde_json::{json, Value};
+
+use crate::state::World;
+use crate::wire::{SimRequest, SimResponse};
+
+pub fn handle(world: &mut World, req: &SimRequest, sub: &str) -> SimResponse {
+    let ok = |v: Value| SimResponse::json(200, &v);
+    match (req.method.as_str(), sub) {
+        ("GET", "orders") => ok(world.orders()),
+        ("GET", "fixtures") => ok(world.fixtures()),
+        ("GET", "customers") => ok(world.customers()),
+        ("GET", "requests") => ok(Value::Array(world.received.iter().cloned().collect())),
+        ("GET", "stats") => ok(json!({
+            "routes": world.stats.routes,
+            "connections_accepted": world.stats.connections,
+            "tokens_issued": world.stats.tokens_issued,
+        })),
+        ("POST", "reset") => {
+            world.reset();
+            ok(json!({"reset": true}))
+        }
+        ("POST", "clock") => {
+            let advance = serde_json::from_slice::<Value>(&req.body).ok().and_then(|v| v.get("advance_s").and_then(Value::as_i64));
+            match advance {
+                Some(seconds) => {
+                    world.clock_offset_s += seconds;
+                    ok(json!({"clock_offset_s": world.clock_offset_s}))
+                }
+                None => SimResponse::json(400, &json!({"error": "send {\"advance_s\": N}"})),
+            }
+        }
+        _ => SimResponse::json(404, &json!({"error": format!("no admin route {} /_sandbox/{sub}", req.method)})),
+    }
+}

@@ -1,0 +1,143 @@
+//! From request text to envelope: parse, route to the provider, check what its tables require,
+//! run, and wrap the outcome. All business rules that hold for every provider live here.
+
+use std::time::Duration;
+
+use crate::http::Session;
+use crate::operation::Operation;
+use crate::providers::{self, Call, OperationSpec, ProviderSpec};
+use crate::request::{self, Request};
+use crate::response::{envelope, Error, ErrorCode, Outcome, Subject};
+use crate::secret::Redactor;
+
+/// Runs one operation on a request's JSON text; always returns an envelope.
+pub fn run(operation: Operation, text: &str) -> String {
+    let mut subject = Subject::operation(operation);
+    let request = match request::parse(text) {
+        Ok(request) => request,
+        Err(error) => return envelope(&subject, Err(error), Vec::new(), &Redactor::default()),
+    };
+    subject.provider = Some(request.provider.clone());
+    subject.product = request.product.clone();
+
+    let mut redactor = redactor_for(&request);
+    let mut calls = Vec::new();
+    let result = execute(operation, &request, &mut redactor, &mut calls);
+    envelope(&subject, result, calls, &redactor)
+}
+
+/// Every secret the request carries, registered before anything can be logged.
+fn redactor_for(request: &Request) -> Redactor {
+    let mut redactor = Redactor::default();
+    let account = &request.account;
+    for secret in [&account.api_key, &account.api_token, &account.secret].into_iter().flatten() {
+        redactor.add_secret(secret);
+    }
+    redactor
+}
+
+fn execute(
+    operation: Operation,
+    request: &Request,
+    redactor: &mut Redactor,
+    calls: &mut Vec<crate::response::CallRecord>,
+) -> Result<Outcome, Error> {
+    let provider = providers::find(&request.provider).ok_or_else(|| unknown_provider(&request.provider))?;
+    let spec = provider.spec();
+    let product = match request.product.as_deref() {
+        Some(key) => Some(spec.product(key).ok_or_else(|| unknown_product(spec, key))?),
+        None if operation.is_account_level() => None,
+        None => {
+            return Err(Error::invalid(format!(
+                "The request is missing the required field `product` (one of {}).",
+                product_keys(spec)
+            )))
+        }
+    };
+    let op_spec = product
+        .and_then(|p| p.operation(operation))
+        .or_else(|| operation.is_account_level().then(|| spec.account_operation(operation)).flatten())
+        .ok_or_else(|| unsupported(spec, request.product.as_deref(), operation))?;
+    check_required(spec, op_spec, request)?;
+
+    let timeout = Duration::from_millis(request.options.timeout_ms());
+    let mut session = Session::new(timeout, request.account.ca_cert_pem.as_deref(), redactor.clone())?;
+    let result = provider.perform(&mut Call { operation, product, request, session: &mut session });
+    calls.append(&mut session.calls);
+    // Secrets learnt during the call (login tokens, access tokens) must be masked too.
+    *redactor = session.redactor.clone();
+    result
+}
+
+fn check_required(spec: &ProviderSpec, op: &OperationSpec, request: &Request) -> Result<(), Error> {
+    for field in spec.account_required.iter().chain(op.account_required) {
+        if !field.is_present(&request.account) {
+            return Err(Error::invalid(format!(
+                "The request is missing the required field `account.{}` for {} {}.",
+                field.name(),
+                spec.name,
+                op.operation.as_str()
+            )));
+        }
+    }
+    for field in op.required {
+        if !field.is_present(&request.service) {
+            return Err(Error::invalid(format!(
+                "The request is missing the required field `service.{}` for {}.",
+                field.name(),
+                op.operation.as_str()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn unknown_provider(name: &str) -> Error {
+    let known: Vec<_> = providers::REGISTRY.iter().map(|p| p.spec().name).collect();
+    Error::new(
+        ErrorCode::UnknownProvider,
+        format!("Unknown provider `{}`; use one of {}.", printable(name), known.join(", ")),
+    )
+}
+
+fn unknown_product(spec: &ProviderSpec, key: &str) -> Error {
+    Error::new(
+        ErrorCode::UnknownProduct,
+        format!("Unknown product `{}` for {}; use one of {}.", printable(key), spec.name, product_keys(spec)),
+    )
+}
+
+fn unsupported(spec: &ProviderSpec, product: Option<&str>, op: Operation) -> Error {
+    let what = product.map(|p| format!(" for {p}")).unwrap_or_default();
+    Error::new(
+        ErrorCode::UnsupportedOperation,
+        format!("{} has no {} call{what}, so hostprov cannot {} it.", spec.api_title, op.as_str(), op.as_str().replace('_', " ")),
+    )
+}
+
+fn product_keys(spec: &ProviderSpec) -> String {
+    spec.products.iter().map(|p| p.key).collect::<Vec<_>>().join(", ")
+}
+
+/// Echoes a name from the request in a message: short, and without control characters.
+fn printable(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).take(64).collect()
+}
+
+/// Runs an operation named by the caller; unknown names are answered, not ignored.
+pub fn run_named(name: &str, text: &str) -> String {
+    if name == "catalog" {
+        return providers::catalog::render();
+    }
+    match Operation::from_name(name) {
+        Some(op) => run(op, text),
+        None => {
+            let known: Vec<_> = Operation::ALL.iter().map(|o| o.as_str()).collect();
+            let error = Error::new(
+                ErrorCode::UnsupportedOperation,
+                format!("Unknown operation `{}`; use one of {}, catalog.", printable(name), known.join(", ")),
+            );
+            envelope(&Subject::default(), Err(error), Vec::new(), &Redactor::default())
+        }
+    }
+}

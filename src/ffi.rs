@@ -1,0 +1,231 @@
+//! The C ABI: pointer handling and the panic boundary, nothing else.
+//!
+//! Every exported body runs inside [`guarded`], so a panic becomes an `internal_error` envelope
+//! instead of unwinding into (and aborting) the PHP worker or Python interpreter that loaded us.
+
+use std::cell::Cell;
+use std::ffi::{c_char, CStr, CString};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
+
+use crate::dispatch;
+use crate::operation::Operation;
+use crate::request::{self, MAX_REQUEST_BYTES};
+use crate::response::{envelope, internal_error_envelope, Error, Subject};
+use crate::secret::Redactor;
+
+thread_local! {
+    /// Set while this thread runs a hostprov call, so our panic hook knows the panic is ours.
+    static INSIDE_CALL: Cell<bool> = const { Cell::new(false) };
+}
+
+static QUIET_PANICS: Once = Once::new();
+
+/// Keeps panics inside a call off stderr (the host's stderr is not ours to write to); panics
+/// elsewhere in the process still reach the hook that was installed before.
+fn install_quiet_panic_hook() {
+    QUIET_PANICS.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !INSIDE_CALL.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Runs `body`, turning a panic into an `internal_error` envelope.
+pub fn guarded(body: impl FnOnce() -> String) -> String {
+    install_quiet_panic_hook();
+    let outer = INSIDE_CALL.with(|flag| flag.replace(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(body));
+    INSIDE_CALL.with(|flag| flag.set(outer));
+    result.unwrap_or_else(|_| internal_error_envelope())
+}
+
+/// Why a C string argument could not be used.
+fn argument_error(operation: Option<Operation>, message: &str) -> String {
+    let subject = operation.map(Subject::operation).unwrap_or_default();
+    envelope(&subject, Err(Error::invalid(message)), Vec::new(), &Redactor::default())
+}
+
+/// Borrows a C string argument as UTF-8, refusing NULL and anything over the request limit
+/// without reading past it.
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string valid for the duration of the call.
+unsafe fn str_from_ptr<'a>(ptr: *const c_char, what: &str) -> Result<&'a str, String> {
+    if ptr.is_null() {
+        return Err(format!("The {what} is NULL; pass a NUL-terminated UTF-8 string."));
+    }
+    if libc::strnlen(ptr, MAX_REQUEST_BYTES + 1) > MAX_REQUEST_BYTES {
+        return Err(request::too_large().message);
+    }
+    CStr::from_ptr(ptr)
+        .to_str()
+        .map_err(|_| format!("The {what} is not valid UTF-8; send UTF-8 text."))
+}
+
+/// Hands a string to the caller, who must release it with `hostprov_string_free`.
+fn string_into_raw(text: String) -> *mut c_char {
+    // serde_json escapes NUL, so this only guards against a future mistake.
+    let text = CString::new(text).unwrap_or_else(|_| CString::new(internal_error_envelope()).expect("no NUL"));
+    text.into_raw()
+}
+
+/// The body shared by every per-operation export.
+unsafe fn run_operation(operation: Operation, request_json: *const c_char) -> *mut c_char {
+    string_into_raw(guarded(|| match str_from_ptr(request_json, "request") {
+        Ok(text) => dispatch::run(operation, text),
+        Err(message) => argument_error(Some(operation), &message),
+    }))
+}
+
+/// Creates (orders) the service described by the request.
+/// Returns a JSON envelope owned by the caller: release it with `hostprov_string_free`, at
+/// most once; never with `free()`. Never returns NULL.
+///
+/// # Safety
+/// `request_json` is NULL or a NUL-terminated string that stays valid during the call.
+#[no_mangle]
+pub unsafe extern "C" fn hostprov_create(request_json: *const c_char) -> *mut c_char {
+    run_operation(Operation::Create, request_json)
+}
+
+/// Suspends the service. Ownership as for `hostprov_create`.
+///
+/// # Safety
+/// As for `hostprov_create`.
+#[no_mangle]
+pub unsafe extern "C" fn hostprov_suspend(request_json: *const c_char) -> *mut c_char {
+    run_operation(Operation::Suspend, request_json)
+}
+
+/// Lifts a suspension. Ownership as for `hostprov_create`.
+///
+/// # Safety
+/// As for `hostprov_create`.
+#[no_mangle]
+pub unsafe extern "C" fn hostprov_unsuspend(request_json: *const c_char) -> *mut c_char {
+    run_operation(Operation::Unsuspend, request_json)
+}
+
+/// Terminates (deletes) the service. Ownership as for `hostprov_create`.
+///
+/// # Safety
+/// As for `hostprov_create`.
+#[no_mangle]
+pub unsafe extern "C" fn hostprov_terminate(request_json: *const c_char) -> *mut c_char {
+    run_operation(Operation::Terminate, request_json)
+}
+
+/// Renews the service. Ownership as for `hostprov_create`.
+///
+/// # Safety
+/// As for `hostprov_create`.
+#[no_mangle]
+pub unsafe extern "C" fn hostprov_renew(request_json: *const c_char) -> *mut c_char {
+    run_operation(Operation::Renew, request_json)
+}
+
+/// Moves the service to `service.new_plan_id`. Ownership as for `hostprov_create`.
+///
+/// # Safety
+/// As for `hostprov_create`.
+#[no_mangle]
+pub unsafe extern "C" fn hostprov_change_package(request_json: *const c_char) -> *mut c_char {
+    run_operation(Operation::ChangePackage, request_json)
+}
+
+/// A short-lived single sign-on link to the provider's control panel, in `url`.
+/// Ownership as for `hostprov_create`.
+///
+/// # Safety
+/// As for `hostprov_create`.
+#[no_mangle]
+pub unsafe extern "C" fn hostprov_client_area_url(request_json: *const c_char) -> *mut c_char {
+    run_operation(Operation::ClientAreaUrl, request_json)
+}
+
+/// The order as the provider sees it. Ownership as for `hostprov_create`.
+///
+/// # Safety
+/// As for `hostprov_create`.
+#[no_mangle]
+pub unsafe extern "C" fn hostprov_details(request_json: *const c_char) -> *mut c_char {
+    run_operation(Operation::Details, request_json)
+}
+
+/// Plans and orderable products, for a panel's configuration dropdowns.
+/// Ownership as for `hostprov_create`.
+///
+/// # Safety
+/// As for `hostprov_create`.
+#[no_mangle]
+pub unsafe extern "C" fn hostprov_plans(request_json: *const c_char) -> *mut c_char {
+    run_operation(Operation::Plans, request_json)
+}
+
+/// Checks credentials and reachability with the provider's cheapest authenticated call.
+/// Ownership as for `hostprov_create`.
+///
+/// # Safety
+/// As for `hostprov_create`.
+#[no_mangle]
+pub unsafe extern "C" fn hostprov_test_connection(request_json: *const c_char) -> *mut c_char {
+    run_operation(Operation::TestConnection, request_json)
+}
+
+/// Every provider, product, operation and field this build implements, as an envelope.
+/// Ownership as for `hostprov_create`.
+#[no_mangle]
+pub extern "C" fn hostprov_catalog() -> *mut c_char {
+    string_into_raw(guarded(crate::catalog))
+}
+
+/// Runs the operation named by `operation` ("create", …, "test_connection", "catalog").
+/// An unknown name is answered with an `unsupported_operation` envelope.
+/// Ownership as for `hostprov_create`.
+///
+/// # Safety
+/// Both arguments are NULL or NUL-terminated strings that stay valid during the call.
+#[no_mangle]
+pub unsafe extern "C" fn hostprov_call(operation: *const c_char, request_json: *const c_char) -> *mut c_char {
+    string_into_raw(guarded(|| {
+        let name = match str_from_ptr(operation, "operation name") {
+            Ok(name) => name,
+            Err(message) => return argument_error(None, &message),
+        };
+        if name == "catalog" {
+            return crate::catalog();
+        }
+        match str_from_ptr(request_json, "request") {
+            Ok(text) => dispatch::run_named(name, text),
+            Err(message) => argument_error(Operation::from_name(name), &message),
+        }
+    }))
+}
+
+/// Releases a string returned by any hostprov function. NULL is accepted and ignored.
+/// Each string must be released exactly once, and never with `free()`.
+///
+/// # Safety
+/// `s` is NULL or a pointer returned by a hostprov function and not yet released.
+#[no_mangle]
+pub unsafe extern "C" fn hostprov_string_free(s: *mut c_char) {
+    if !s.is_null() {
+        drop(CString::from_raw(s));
+    }
+}
+
+/// The library version ("0.1.0"). Static storage: never free it.
+#[no_mangle]
+pub extern "C" fn hostprov_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// The C ABI version: 1. It changes only when an exported function changes incompatibly.
+#[no_mangle]
+pub extern "C" fn hostprov_abi_version() -> u32 {
+    crate::ABI_VERSION
+}

@@ -1,0 +1,397 @@
+//! The one place that talks HTTP: a process-wide pooled client, the call's deadline, the retry
+//! policy, and the `calls` log.
+//!
+//! reqwest's own errors carry the full URL (api key included), so none of their text is ever
+//! shown: errors are classified here and described in our own words.
+
+use std::collections::HashMap;
+use std::error::Error as StdError;
+use std::io::Read;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use once_cell::sync::Lazy;
+use reqwest::blocking::Client;
+use url::Url;
+
+use crate::response::{CallRecord, Error, ErrorCode};
+use crate::secret::Redactor;
+
+/// Connections to a provider that does not answer the handshake are given up after this.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// At most this many attempts of one exchange, whatever the policy.
+pub const MAX_ATTEMPTS: u32 = 3;
+/// Bodies beyond this are not read: no provider answer is legitimately this large.
+const MAX_BODY_BYTES: u64 = 8 * 1024 * 1024;
+/// The `calls` log keeps at most this much of each body.
+const MAX_LOGGED_BODY: usize = 64 * 1024;
+const BACKOFF_BASE: Duration = Duration::from_millis(100);
+
+static USER_AGENT: &str = concat!("hostprov/", env!("CARGO_PKG_VERSION"));
+
+/// The default client, shared by every call of the process so connections are reused.
+static CLIENT: Lazy<Result<Client, String>> = Lazy::new(|| build_client(None));
+/// Clients for accounts that add a trusted root; keyed by the PEM text.
+static CLIENTS_WITH_ROOT: Lazy<Mutex<HashMap<String, Arc<Client>>>> = Lazy::new(Default::default);
+
+fn build_client(extra_root_pem: Option<&str>) -> Result<Client, String> {
+    // Our own copy of rustls: installing its provider affects no one else in the process.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut builder = Client::builder()
+        .user_agent(USER_AGENT)
+        .connect_timeout(CONNECT_TIMEOUT)
+        .pool_idle_timeout(Duration::from_secs(60))
+        .pool_max_idle_per_host(8)
+        // Redirects could carry credentials to another host; a panel sets base_url instead.
+        .redirect(reqwest::redirect::Policy::none())
+        // Proxies come from account.base_url, never from the environment of a PHP worker.
+        .no_proxy()
+        .tls_backend_rustls();
+    if let Some(pem) = extra_root_pem {
+        let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+            .map_err(|_| "account.ca_cert_pem is not a PEM certificate".to_owned())?;
+        if certs.is_empty() {
+            return Err("account.ca_cert_pem holds no certificate".to_owned());
+        }
+        for cert in certs {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    builder.build().map_err(|_| "the HTTP client could not be built".to_owned())
+}
+
+fn client_for(extra_root_pem: Option<&str>) -> Result<Arc<Client>, Error> {
+    match extra_root_pem.filter(|p| !p.trim().is_empty()) {
+        None => match &*CLIENT {
+            Ok(client) => Ok(Arc::new(client.clone())),
+            Err(e) => Err(Error::internal(format!("hostprov could not start: {e}."))),
+        },
+        Some(pem) => {
+            let mut clients = CLIENTS_WITH_ROOT.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(client) = clients.get(pem) {
+                return Ok(client.clone());
+            }
+            let client = Arc::new(build_client(Some(pem)).map_err(|e| Error::invalid(format!("The request's {e}.")))?);
+            clients.insert(pem.to_owned(), client.clone());
+            Ok(client)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// Whether repeating an exchange can do harm. Only reads are repeated after they may have
+/// reached the provider; a change is repeated only when it certainly was never sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Safety {
+    Read,
+    Change,
+}
+
+/// One HTTP request to a provider, before it is sent.
+#[derive(Debug)]
+pub struct Exchange {
+    pub method: Method,
+    pub url: Url,
+    pub query: Vec<(String, String)>,
+    pub form: Option<Vec<(String, String)>>,
+    pub headers: Vec<(&'static str, String)>,
+    pub safety: Safety,
+}
+
+impl Exchange {
+    pub fn new(method: Method, url: Url, safety: Safety) -> Self {
+        Exchange { method, url, query: Vec::new(), form: None, headers: Vec::new(), safety }
+    }
+}
+
+/// A provider's answer: any status, body read in full.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+}
+
+/// Why an exchange produced no answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// Nothing reached the provider (refused, DNS, connect timeout).
+    NotSent,
+    /// The provider's certificate was refused; retrying cannot help.
+    Tls,
+    /// The deadline passed; the request may have been received.
+    Timeout,
+    /// The request was sent and the answer lost (reset, truncated body).
+    AnswerLost,
+}
+
+#[derive(Debug)]
+pub struct TransportError {
+    pub failure: Failure,
+    pub message: String,
+}
+
+impl TransportError {
+    /// The envelope error for this failure. A change that may have reached the provider is
+    /// `outcome_unknown`: telling the panel "failed" could make it order again.
+    pub fn into_error(self, safety: Safety) -> Error {
+        let code = match (self.failure, safety) {
+            (Failure::NotSent, _) => ErrorCode::NetworkError,
+            (Failure::Tls, _) => ErrorCode::TlsError,
+            (Failure::Timeout | Failure::AnswerLost, Safety::Change) => ErrorCode::OutcomeUnknown,
+            (Failure::Timeout, Safety::Read) => ErrorCode::Timeout,
+            (Failure::AnswerLost, Safety::Read) => ErrorCode::NetworkError,
+        };
+        let message = if code == ErrorCode::OutcomeUnknown {
+            format!("{} The provider may have carried out the change: check the order at the provider before acting again.", self.message)
+        } else {
+            self.message
+        };
+        Error::new(code, message).retryable(code != ErrorCode::TlsError)
+    }
+}
+
+/// Everything one call does over HTTP: its deadline, its client, its secrets and its log.
+pub struct Session {
+    deadline: Instant,
+    timeout: Duration,
+    client: Arc<Client>,
+    pub redactor: Redactor,
+    pub calls: Vec<CallRecord>,
+}
+
+impl Session {
+    pub fn new(timeout: Duration, extra_root_pem: Option<&str>, redactor: Redactor) -> Result<Session, Error> {
+        Ok(Session {
+            deadline: Instant::now() + timeout,
+            timeout,
+            client: client_for(extra_root_pem)?,
+            redactor,
+            calls: Vec::new(),
+        })
+    }
+
+    pub fn remaining(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
+    }
+
+    /// Sends an exchange, repeating it only where `Safety` allows, within the deadline.
+    pub fn send(&mut self, exchange: &Exchange) -> Result<Reply, TransportError> {
+        let mut attempt = 1;
+        loop {
+            let result = self.attempt(exchange);
+            let repeatable = match &result {
+                Ok(reply) => exchange.safety == Safety::Read && matches!(reply.status, 502..=504),
+                Err(e) => match e.failure {
+                    Failure::NotSent => true,
+                    Failure::AnswerLost => exchange.safety == Safety::Read,
+                    Failure::Tls | Failure::Timeout => false,
+                },
+            };
+            if !repeatable || attempt >= MAX_ATTEMPTS {
+                return result;
+            }
+            let backoff = BACKOFF_BASE * 2u32.pow(attempt - 1);
+            let jitter = Duration::from_millis(fastrand::u64(0..=backoff.as_millis() as u64));
+            let pause = backoff + jitter;
+            if pause >= self.remaining() {
+                return result;
+            }
+            std::thread::sleep(pause);
+            attempt += 1;
+        }
+    }
+
+    fn attempt(&mut self, exchange: &Exchange) -> Result<Reply, TransportError> {
+        let remaining = self.remaining();
+        let mut url = exchange.url.clone();
+        if !exchange.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(exchange.query.iter());
+        }
+        let form_body = exchange.form.as_ref().map(|pairs| {
+            url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs.iter()).finish()
+        });
+        let mut record = CallRecord {
+            method: exchange.method.as_str(),
+            url: self.redactor.redact(url.as_str()),
+            status: None,
+            elapsed_ms: 0,
+            request: form_body.as_deref().map(|b| self.redactor.redact(b)),
+            response: None,
+            error: None,
+        };
+        if remaining.is_zero() {
+            let error = self.deadline_passed();
+            record.error = Some(error.message.clone());
+            self.calls.push(record);
+            return Err(error);
+        }
+
+        let started = Instant::now();
+        let method = match exchange.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Delete => reqwest::Method::DELETE,
+        };
+        let mut builder = self.client.request(method, url).timeout(remaining);
+        for (name, value) in &exchange.headers {
+            builder = builder.header(*name, value);
+        }
+        if let Some(body) = form_body {
+            builder = builder.header("content-type", "application/x-www-form-urlencoded").body(body);
+        }
+        let result = builder.send().map_err(|e| self.classify(&e)).and_then(|response| {
+            let status = response.status().as_u16();
+            read_body(response)
+                .map(|body| Reply { status, body })
+                .map_err(|e| self.classify_read(e))
+        });
+        record.elapsed_ms = started.elapsed().as_millis() as u64;
+        match &result {
+            Ok(reply) => {
+                record.status = Some(reply.status);
+                record.response = Some(self.redactor.redact(truncate(&reply.body, MAX_LOGGED_BODY)));
+            }
+            Err(e) => record.error = Some(e.message.clone()),
+        }
+        self.calls.push(record);
+        result
+    }
+
+    fn deadline_passed(&self) -> TransportError {
+        TransportError {
+            failure: Failure::Timeout,
+            message: format!("The provider did not answer within the deadline of {} ms.", self.timeout.as_millis()),
+        }
+    }
+
+    fn classify(&self, e: &reqwest::Error) -> TransportError {
+        if is_tls_failure(e) {
+            return TransportError {
+                failure: Failure::Tls,
+                message: "The provider's TLS certificate was not trusted; check the endpoint or add its CA in account.ca_cert_pem.".into(),
+            };
+        }
+        if e.is_connect() {
+            return TransportError {
+                failure: Failure::NotSent,
+                message: "Could not connect to the provider; check the endpoint and the network.".into(),
+            };
+        }
+        if e.is_timeout() {
+            return self.deadline_passed();
+        }
+        TransportError {
+            failure: Failure::AnswerLost,
+            message: "The connection to the provider broke before its answer arrived.".into(),
+        }
+    }
+
+    fn classify_read(&self, e: std::io::Error) -> TransportError {
+        let timed_out = e.kind() == std::io::ErrorKind::TimedOut
+            || e.get_ref().and_then(|inner| inner.downcast_ref::<reqwest::Error>()).is_some_and(|r| r.is_timeout());
+        if timed_out {
+            return self.deadline_passed();
+        }
+        if e.kind() == std::io::ErrorKind::InvalidData && e.to_string().contains("too large") {
+            return TransportError {
+                failure: Failure::AnswerLost,
+                message: format!("The provider's answer was larger than {MAX_BODY_BYTES} bytes and was not read."),
+            };
+        }
+        TransportError {
+            failure: Failure::AnswerLost,
+            message: "The connection to the provider broke while its answer was being read.".into(),
+        }
+    }
+}
+
+fn read_body(response: reqwest::blocking::Response) -> Result<String, std::io::Error> {
+    let mut bytes = Vec::new();
+    response.take(MAX_BODY_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_BODY_BYTES {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "body too large"));
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn is_tls_failure(e: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn StdError + 'static)> = e.source();
+    while let Some(err) = source {
+        if err.downcast_ref::<rustls::Error>().is_some() {
+            return true;
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if io.get_ref().is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some()) {
+                return true;
+            }
+        }
+        source = err.source();
+    }
+    false
+}
+
+fn truncate(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Checks an endpoint the account gave. Plain HTTP is allowed only to this machine: anywhere
+/// else it would send the reseller's credentials in clear text.
+pub fn endpoint(field: &str, text: &str) -> Result<Url, Error> {
+    let url = Url::parse(text.trim())
+        .map_err(|_| Error::invalid(format!("The request field `account.{field}` is not a valid URL.")))?;
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        _ => {
+            return Err(Error::invalid(format!(
+                "The request field `account.{field}` must be an https:// URL (plain http is allowed only to this machine)."
+            )))
+        }
+    }
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::invalid(format!(
+            "The request field `account.{field}` must not carry a query, a fragment or credentials."
+        )));
+    }
+    Ok(url)
+}
+
+/// Appends path segments to a base URL, keeping the base's own path.
+pub fn join(base: &Url, path: &str) -> Url {
+    let mut url = base.clone();
+    let joined = format!("{}/{}", base.path().trim_end_matches('/'), path.trim_start_matches('/'));
+    url.set_path(&joined);
+    url
+}

@@ -1,0 +1,80 @@
+//! Providers: one module per reseller API behind the [`Provider`] trait, described by static
+//! tables so that the dispatcher checks requests and the catalog lists them from one source.
+
+use crate::http::Session;
+use crate::operation::Operation;
+use crate::request::{AccountField, Field, Request};
+use crate::response::{Error, Outcome};
+
+pub mod catalog;
+pub mod logicboxes;
+
+/// What one operation of one product needs from `service`.
+#[derive(Debug)]
+pub struct OperationSpec {
+    pub operation: Operation,
+    pub required: &'static [Field],
+    pub optional: &'static [Field],
+    /// Account fields needed on top of the provider's own (e.g. `panel_url` for a link).
+    pub account_required: &'static [AccountField],
+}
+
+/// A product a provider sells, and the operations it implements.
+#[derive(Debug)]
+pub struct ProductSpec {
+    pub key: &'static str,
+    pub operations: &'static [OperationSpec],
+}
+
+impl ProductSpec {
+    pub fn operation(&self, op: Operation) -> Option<&OperationSpec> {
+        self.operations.iter().find(|s| s.operation == op)
+    }
+}
+
+/// Everything the dispatcher and the catalog know about a provider.
+#[derive(Debug)]
+pub struct ProviderSpec {
+    pub name: &'static str,
+    /// How the provider's API is called in messages ("the LogicBoxes API").
+    pub api_title: &'static str,
+    pub account_required: &'static [AccountField],
+    pub account_optional: &'static [AccountField],
+    /// Account-level operations (`plans`, `test_connection`).
+    pub operations: &'static [OperationSpec],
+    pub products: &'static [ProductSpec],
+}
+
+impl ProviderSpec {
+    pub fn product(&self, key: &str) -> Option<&ProductSpec> {
+        self.products.iter().find(|p| p.key == key)
+    }
+
+    pub fn account_operation(&self, op: Operation) -> Option<&OperationSpec> {
+        self.operations.iter().find(|s| s.operation == op)
+    }
+}
+
+/// One call on its way to a provider: the checked request and the HTTP session to use.
+pub struct Call<'a> {
+    pub operation: Operation,
+    /// `None` only for account-level operations asked without a product.
+    pub product: Option<&'static ProductSpec>,
+    pub request: &'a Request,
+    pub session: &'a mut Session,
+}
+
+/// A reseller API. Implementations translate one checked call into HTTP exchanges and the
+/// provider's answers into an [`Outcome`]; the dispatcher has already checked every field the
+/// spec declares as required.
+pub trait Provider: Sync {
+    fn spec(&self) -> &'static ProviderSpec;
+    fn perform(&self, call: &mut Call<'_>) -> Result<Outcome, Error>;
+}
+
+/// Every provider the library drives.
+pub static REGISTRY: &[&dyn Provider] = &[&logicboxes::LogicBoxes];
+
+pub fn find(name: &str) -> Option<&'static dyn Provider> {
+    REGISTRY.iter().copied().find(|p| p.spec().name == name)
+}

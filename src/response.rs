@@ -1,0 +1,224 @@
+//! The JSON envelope every entry point answers with, and the error vocabulary.
+//!
+//! Panels branch on `ok` and `error.code`, so both are a closed set; `message` is for the admin.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::operation::Operation;
+use crate::secret::Redactor;
+
+/// Version of the envelope's shape; bumped only when a field changes meaning.
+pub const API_VERSION: u32 = 1;
+
+/// Every error a call can answer with. The string forms are part of the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidRequest,
+    UnknownProvider,
+    UnknownProduct,
+    UnsupportedOperation,
+    AuthenticationFailed,
+    NotFound,
+    ProviderError,
+    RateLimited,
+    NetworkError,
+    Timeout,
+    TlsError,
+    OutcomeUnknown,
+    InternalError,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 13] = [
+        ErrorCode::InvalidRequest,
+        ErrorCode::UnknownProvider,
+        ErrorCode::UnknownProduct,
+        ErrorCode::UnsupportedOperation,
+        ErrorCode::AuthenticationFailed,
+        ErrorCode::NotFound,
+        ErrorCode::ProviderError,
+        ErrorCode::RateLimited,
+        ErrorCode::NetworkError,
+        ErrorCode::Timeout,
+        ErrorCode::TlsError,
+        ErrorCode::OutcomeUnknown,
+        ErrorCode::InternalError,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::UnknownProvider => "unknown_provider",
+            ErrorCode::UnknownProduct => "unknown_product",
+            ErrorCode::UnsupportedOperation => "unsupported_operation",
+            ErrorCode::AuthenticationFailed => "authentication_failed",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::ProviderError => "provider_error",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::NetworkError => "network_error",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::TlsError => "tls_error",
+            ErrorCode::OutcomeUnknown => "outcome_unknown",
+            ErrorCode::InternalError => "internal_error",
+        }
+    }
+
+    /// Whether the panel may simply call again. `outcome_unknown` counts: a create repeated with
+    /// the same `idempotency_key` reconciles instead of ordering twice.
+    fn retryable_by_default(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::RateLimited
+                | ErrorCode::NetworkError
+                | ErrorCode::Timeout
+                | ErrorCode::OutcomeUnknown
+        )
+    }
+}
+
+/// A failed call, as the panel sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Error {
+    pub code: ErrorCode,
+    pub message: String,
+    pub retryable: bool,
+    pub provider_message: Option<String>,
+    pub http_status: Option<u16>,
+}
+
+impl Error {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            message: message.into(),
+            retryable: code.retryable_by_default(),
+            provider_message: None,
+            http_status: None,
+        }
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::InvalidRequest, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::InternalError, message)
+    }
+
+    /// Attaches what the provider itself said.
+    pub fn from_provider(mut self, provider_message: Option<String>, http_status: Option<u16>) -> Self {
+        self.provider_message = provider_message;
+        self.http_status = http_status;
+        self
+    }
+
+    pub fn retryable(mut self, retryable: bool) -> Self {
+        self.retryable = retryable;
+        self
+    }
+}
+
+/// The state of an order, in the envelope's vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Active,
+    Suspended,
+    Terminated,
+    Pending,
+}
+
+/// What a provider hands back on success; the envelope adds the rest.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub order_id: Option<String>,
+    pub status: Option<Status>,
+    /// Deliberately not redacted: a client-area link only works with its token in it.
+    pub url: Option<String>,
+    pub data: Map<String, Value>,
+    pub provider_response: Value,
+}
+
+impl Outcome {
+    pub fn with_status(status: Status) -> Self {
+        Outcome { status: Some(status), ..Outcome::default() }
+    }
+
+    pub fn data(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.data.insert(key.to_owned(), value.into());
+        self
+    }
+}
+
+/// One HTTP exchange with a provider, for the panel's module log.
+#[derive(Debug, Clone, Serialize)]
+pub struct CallRecord {
+    pub method: &'static str,
+    pub url: String,
+    pub status: Option<u16>,
+    pub elapsed_ms: u64,
+    pub request: Option<String>,
+    pub response: Option<String>,
+    pub error: Option<String>,
+}
+
+/// Who the envelope is about: echoed so a panel can log the answer without its request.
+#[derive(Debug, Default, Clone)]
+pub struct Subject {
+    pub operation: Option<&'static str>,
+    pub provider: Option<String>,
+    pub product: Option<String>,
+}
+
+impl Subject {
+    pub fn operation(op: Operation) -> Self {
+        Subject { operation: Some(op.as_str()), ..Subject::default() }
+    }
+}
+
+/// Serialises the answer to a call. Every string except `url` passes through the redactor, so
+/// a secret cannot leave in `data`, `provider_response` or a message even by mistake.
+pub fn envelope(
+    subject: &Subject,
+    result: Result<Outcome, Error>,
+    calls: Vec<CallRecord>,
+    redactor: &Redactor,
+) -> String {
+    let mut doc = Map::new();
+    doc.insert("ok".into(), Value::Bool(result.is_ok()));
+    doc.insert("api_version".into(), API_VERSION.into());
+    doc.insert("operation".into(), subject.operation.into());
+    doc.insert("provider".into(), subject.provider.clone().into());
+    doc.insert("product".into(), subject.product.clone().into());
+    match result {
+        Ok(outcome) => {
+            doc.insert("order_id".into(), outcome.order_id.into());
+            doc.insert("status".into(), to_value(&outcome.status));
+            doc.insert("data".into(), redactor.redact_value(Value::Object(outcome.data)));
+            doc.insert("provider_response".into(), redactor.redact_value(outcome.provider_response));
+            // Inserted after redaction on purpose: see `Outcome::url`.
+            doc.insert("url".into(), outcome.url.into());
+        }
+        Err(error) => {
+            doc.insert("error".into(), redactor.redact_value(to_value(&error)));
+        }
+    }
+    doc.insert("calls".into(), redactor.redact_value(to_value(&calls)));
+    serde_json::to_string(&Value::Object(doc)).unwrap_or_else(|_| internal_error_envelope())
+}
+
+/// A fixed answer for when nothing else can be produced (a panic, a failed serialisation).
+pub fn internal_error_envelope() -> String {
+    concat!(
+        r#"{"ok":false,"api_version":1,"operation":null,"provider":null,"product":null,"#,
+        r#""error":{"code":"internal_error","message":"hostprov hit an internal error; nothing more is known. Please report it.","#,
+        r#""retryable":false,"provider_message":null,"http_status":null},"calls":[]}"#
+    )
+    .to_owned()
+}
+
+fn to_value<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
