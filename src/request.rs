@@ -226,11 +226,25 @@ pub fn parse(text: &str) -> Result<Request, Error> {
     if text.len() > MAX_REQUEST_BYTES {
         return Err(too_large());
     }
-    let mut de = serde_json::Deserializer::from_str(text);
-    let request: Request = serde_path_to_error::deserialize(&mut de).map_err(describe_parse_error)?;
-    de.end().map_err(|_| Error::invalid("The request has trailing text after its JSON object; send exactly one JSON object."))?;
+    let value: Value = serde_json::from_str(text).map_err(describe_syntax_error)?;
+    require_objects(&value)?;
+    let request: Request = serde_path_to_error::deserialize(value).map_err(describe_data_error)?;
     request.validate()?;
     Ok(request)
+}
+
+/// serde would fill a struct from an array, position by position; a request must say what
+/// each value is.
+fn require_objects(value: &Value) -> Result<(), Error> {
+    if !value.is_object() {
+        return Err(Error::invalid("The request must be a JSON object."));
+    }
+    for key in ["account", "service", "options"] {
+        if value.get(key).is_some_and(|v| !v.is_object()) {
+            return Err(Error::invalid(format!("The request field `{key}` must be a JSON object.")));
+        }
+    }
+    Ok(())
 }
 
 pub fn too_large() -> Error {
@@ -292,33 +306,33 @@ impl Request {
 /// How LogicBoxes-style invoices are handled; also the vocabulary panels already know.
 pub const INVOICE_OPTIONS: [&str; 4] = ["NoInvoice", "PayInvoice", "KeepInvoice", "OnlyAdd"];
 
-/// Turns a serde error into a message that names the field but never the value.
-fn describe_parse_error(err: serde_path_to_error::Error<serde_json::Error>) -> Error {
-    let path = err.path().to_string();
-    let inner = err.into_inner();
-    if matches!(inner.classify(), serde_json::error::Category::Syntax | serde_json::error::Category::Eof) {
-        let detail = if inner.to_string().contains("recursion limit") {
-            "it is nested too deeply".to_owned()
-        } else {
-            format!("error at line {} column {}", inner.line(), inner.column())
-        };
-        return Error::invalid(format!("The request is not valid JSON ({detail}); send one JSON object."));
-    }
+fn describe_syntax_error(inner: serde_json::Error) -> Error {
     let text = inner.to_string();
-    let text = text.split(" at line ").next().unwrap_or_default();
+    let detail = if text.contains("recursion limit") {
+        "it is nested too deeply".to_owned()
+    } else if text.contains("trailing characters") {
+        "it has trailing text after the JSON value".to_owned()
+    } else {
+        format!("error at line {} column {}", inner.line(), inner.column())
+    };
+    Error::invalid(format!("The request is not valid JSON ({detail}); send one JSON object."))
+}
+
+/// Turns a serde error into a message that names the field but never the value.
+fn describe_data_error(err: serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let path = err.path().to_string();
+    let text = err.into_inner().to_string();
     let field = |name: &str| if path == "." { name.to_owned() } else { format!("{path}.{name}") };
-    if let Some(name) = backticked(text, "missing field `") {
+    if let Some(name) = backticked(&text, "missing field `") {
         return Error::invalid(format!("The request is missing the required field `{}`.", field(name)));
     }
-    if let Some(name) = backticked(text, "unknown field `") {
-        return Error::invalid(format!("The request has an unknown field `{}`; remove it or check its spelling.", field(name)));
+    if let Some(name) = backticked(&text, "unknown field `") {
+        // The path already ends with the unknown key.
+        let full = if path == "." { name.to_owned() } else { path.clone() };
+        return Error::invalid(format!("The request has an unknown field `{full}`; remove it or check its spelling."));
     }
-    if path == "." {
-        return Error::invalid("The request must be a JSON object.");
-    }
-    let expected = text.rsplit(", expected ").next().filter(|_| text.contains(", expected "));
-    match expected {
-        Some(expected) => Error::invalid(format!(
+    match text.split_once(", expected ") {
+        Some((_, expected)) => Error::invalid(format!(
             "The request field `{path}` has the wrong type or value: expected {}.",
             friendly_type(expected)
         )),
@@ -357,8 +371,9 @@ mod tests {
         assert!(err(r#"{"provider":"x","bogus":1}"#).contains("`bogus`"));
         assert!(err(r#"{"provider":"x","service":{"nope":1}}"#).contains("`service.nope`"));
         assert!(err(r#"{"provider":"x","service":{"months":"12"}}"#).contains("`service.months`"));
-        assert!(err(r#"[1,2]"#).contains("JSON object"));
+        assert!(err(r#"[1,2]"#).contains("JSON object"), "{}", err(r#"[1,2]"#));
         assert!(err(r#"{"provider":"x"} trailing"#).contains("trailing"));
+        assert!(err(r#"{"provider":"x","account":["100000","key"]}"#).contains("`account` must be a JSON object"));
     }
 
     #[test]

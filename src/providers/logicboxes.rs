@@ -73,12 +73,7 @@ struct Api<'c, 'a> {
 
 impl<'c, 'a> Api<'c, 'a> {
     fn new(call: &'c mut Call<'a>) -> Result<Self, Error> {
-        let account = &call.request.account;
-        let root = match account.base_url.as_deref() {
-            Some(base) => http::endpoint("base_url", base)?,
-            None if account.test_mode => Url::parse(TEST_URL).expect("constant URL"),
-            None => Url::parse(LIVE_URL).expect("constant URL"),
-        };
+        let root = api_root(&call.request.account)?;
         Ok(Api { api_base: http::join(&root, "api"), call })
     }
 
@@ -153,6 +148,15 @@ fn customer_login_url(api: &mut Api) -> Result<Outcome, Error> {
     }
     .data("customer_id", customer_id)
     .data("expires_in_s", LOGIN_TOKEN_TTL_S))
+}
+
+/// `base_url` overrides both official endpoints; `test_mode` picks the test one.
+fn api_root(account: &crate::request::Account) -> Result<Url, Error> {
+    match account.base_url.as_deref() {
+        Some(base) => http::endpoint("base_url", base),
+        None if account.test_mode => Ok(Url::parse(TEST_URL).expect("constant URL")),
+        None => Ok(Url::parse(LIVE_URL).expect("constant URL")),
+    }
 }
 
 /// A login token arrives as a JSON string literal.
@@ -272,6 +276,18 @@ mod tests {
         assert_eq!(parse_reply(&reply(200, "true\n"), Safety::Change).unwrap(), Value::Bool(true));
         assert_eq!(parse_reply(&reply(200, "84372632\n"), Safety::Read).unwrap(), Value::from(84372632));
         assert_eq!(parse_reply(&reply(200, "\"tok\""), Safety::Read).unwrap(), Value::from("tok"));
+    }
+
+    #[test]
+    fn picks_live_test_or_overridden_endpoint() {
+        let mut account = crate::request::Account::default();
+        assert_eq!(api_root(&account).unwrap().as_str(), "https://httpapi.com/");
+        account.test_mode = true;
+        assert_eq!(api_root(&account).unwrap().as_str(), "https://test.httpapi.com/");
+        account.base_url = Some("http://127.0.0.1:9/logicboxes".into());
+        assert_eq!(api_root(&account).unwrap().as_str(), "http://127.0.0.1:9/logicboxes");
+        account.base_url = Some("http://reseller.example.com/api".into());
+        assert_eq!(api_root(&account).unwrap_err().code, ErrorCode::InvalidRequest);
     }
 
     #[test]

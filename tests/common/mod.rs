@@ -1,0 +1,102 @@
+//! Shared by the integration tests: a sandbox per test, and helpers to call the library and
+//! look inside the sandbox.
+#![allow(dead_code)]
+
+use hostprov_sandbox::Sandbox;
+use serde_json::{json, Value};
+
+pub struct Env {
+    pub sandbox: Sandbox,
+    http: reqwest::blocking::Client,
+}
+
+impl Env {
+    /// A fresh sandbox on a free loopback port: tests never share state.
+    pub fn new() -> Env {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let sandbox = Sandbox::start("127.0.0.1:0").expect("the sandbox starts on loopback");
+        let http = reqwest::blocking::Client::builder()
+            .tls_backend_rustls()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("test HTTP client");
+        Env { sandbox, http }
+    }
+
+    pub fn url(&self) -> String {
+        self.sandbox.url()
+    }
+
+    pub fn lb_account(&self) -> Value {
+        json!({
+            "auth_userid": "100000",
+            "api_key": "sandbox-key",
+            "base_url": format!("{}/logicboxes", self.url()),
+            "panel_url": format!("{}/logicboxes", self.url()),
+        })
+    }
+
+    /// A LogicBoxes request for `product` with the given service fields.
+    pub fn lb(&self, product: Option<&str>, service: Value) -> Value {
+        let mut request = json!({"provider": "logicboxes", "account": self.lb_account(), "service": service});
+        if let Some(product) = product {
+            request["product"] = json!(product);
+        }
+        request
+    }
+
+    pub fn admin(&self, path: &str) -> Value {
+        self.http.get(format!("{}/_sandbox/{path}", self.url())).send().unwrap().text().map(|t| serde_json::from_str(&t).unwrap()).unwrap()
+    }
+
+    pub fn admin_post(&self, path: &str, body: Value) -> Value {
+        self.http.post(format!("{}/_sandbox/{path}", self.url())).body(body.to_string()).send().unwrap().text().map(|t| serde_json::from_str(&t).unwrap()).unwrap()
+    }
+
+    /// GETs any URL (a client-area link) and returns status and body.
+    pub fn fetch(&self, url: &str) -> (u16, String) {
+        let response = self.http.get(url).send().unwrap();
+        (response.status().as_u16(), response.text().unwrap())
+    }
+
+    pub fn customer_status(&self, customer_id: &str) -> String {
+        let customers = self.admin("customers");
+        let customer = customers.as_array().unwrap().iter().find(|c| c["customer_id"] == customer_id).unwrap();
+        customer["status"].as_str().unwrap().to_owned()
+    }
+
+    pub fn first_customer(&self) -> String {
+        self.admin("fixtures")["logicboxes"]["customers"][0]["customer_id"].as_str().unwrap().to_owned()
+    }
+
+    /// Every request the sandbox received on a route ending in `suffix`.
+    pub fn received(&self, suffix: &str) -> Vec<Value> {
+        self.admin("requests").as_array().unwrap().iter().filter(|r| r["path"].as_str().unwrap().ends_with(suffix)).cloned().collect()
+    }
+}
+
+/// Calls the library by operation name and parses the envelope.
+pub fn call(operation: &str, request: &Value) -> Value {
+    let text = hostprov::call_named(operation, &request.to_string());
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not an envelope ({e}): {text}"))
+}
+
+/// Asserts a failed envelope with `code` and returns it.
+#[track_caller]
+pub fn expect_error(envelope: &Value, code: &str) -> Value {
+    assert_eq!(envelope["ok"], false, "expected {code}, got {envelope:#}");
+    assert_eq!(envelope["error"]["code"], code, "{envelope:#}");
+    envelope["error"].clone()
+}
+
+#[track_caller]
+pub fn expect_ok(envelope: &Value) {
+    assert_eq!(envelope["ok"], true, "{envelope:#}");
+    assert_eq!(envelope["api_version"], 1);
+}
+
+/// One parameter's values as the sandbox received them.
+pub fn param_values(received: &Value, name: &str) -> Vec<String> {
+    received["params"].as_array().unwrap().iter().filter(|p| p[0] == name).map(|p| p[1].as_str().unwrap().to_owned()).collect()
+}
