@@ -80,14 +80,14 @@ fn check_required(spec: &ProviderSpec, op: &OperationSpec, request: &Request) ->
             )));
         }
     }
-    for field in op.required {
-        if !field.is_present(&request.service) {
-            return Err(Error::invalid(format!(
-                "The request is missing the required field `service.{}` for {}.",
-                field.name(),
-                op.operation.as_str()
-            )));
-        }
+    let missing_service = op.required.iter().find(|f| !f.is_present(&request.service)).map(|f| f.name().to_owned());
+    let options = &request.service.options;
+    let missing_option = op.options_required.iter().find(|k| options.get(**k).is_none_or(|v| v.is_null()));
+    if let Some(name) = missing_service.or_else(|| missing_option.map(|k| format!("options.{k}"))) {
+        return Err(Error::invalid(format!(
+            "The request is missing the required field `service.{name}` for {}.",
+            op.operation.as_str()
+        )));
     }
     Ok(())
 }

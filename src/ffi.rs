@@ -10,7 +10,7 @@ use std::sync::Once;
 
 use crate::dispatch;
 use crate::operation::Operation;
-use crate::request::{self, MAX_REQUEST_BYTES};
+use crate::request::MAX_REQUEST_BYTES;
 use crate::response::{envelope, internal_error_envelope, Error, Subject};
 use crate::secret::Redactor;
 
@@ -59,7 +59,7 @@ unsafe fn str_from_ptr<'a>(ptr: *const c_char, what: &str) -> Result<&'a str, St
         return Err(format!("The {what} is NULL; pass a NUL-terminated UTF-8 string."));
     }
     if libc::strnlen(ptr, MAX_REQUEST_BYTES + 1) > MAX_REQUEST_BYTES {
-        return Err(request::too_large().message);
+        return Err(format!("The {what} is larger than {MAX_REQUEST_BYTES} bytes; send a smaller one."));
     }
     CStr::from_ptr(ptr)
         .to_str()

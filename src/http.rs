@@ -15,7 +15,7 @@ use reqwest::blocking::Client;
 use url::Url;
 
 use crate::response::{CallRecord, Error, ErrorCode};
-use crate::secret::Redactor;
+use crate::secret::{is_secret_parameter, Redactor, MASK};
 
 /// Connections to a provider that does not answer the handshake are given up after this.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -221,19 +221,14 @@ impl Session {
 
     fn attempt(&mut self, exchange: &Exchange) -> Result<Reply, TransportError> {
         let remaining = self.remaining();
-        let mut url = exchange.url.clone();
-        if !exchange.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(exchange.query.iter());
-        }
-        let form_body = exchange.form.as_ref().map(|pairs| {
-            url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs.iter()).finish()
-        });
+        let url = with_query(&exchange.url, &exchange.query, false);
+        let form_body = exchange.form.as_ref().map(|pairs| encode_pairs(pairs, false));
         let mut record = CallRecord {
             method: exchange.method.as_str(),
-            url: self.redactor.redact(url.as_str()),
+            url: with_query(&exchange.url, &exchange.query, true).into(),
             status: None,
             elapsed_ms: 0,
-            request: form_body.as_deref().map(|b| self.redactor.redact(b)),
+            request: exchange.form.as_ref().map(|pairs| encode_pairs(pairs, true)),
             response: None,
             error: None,
         };
@@ -322,6 +317,23 @@ impl Session {
             message: "The connection to the provider broke while its answer was being read.".into(),
         }
     }
+}
+
+/// Form-encodes pairs; `masked` writes `***` for every secret parameter, for the log.
+fn encode_pairs(pairs: &[(String, String)], masked: bool) -> String {
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in pairs {
+        out.append_pair(name, if masked && is_secret_parameter(name) { MASK } else { value });
+    }
+    out.finish()
+}
+
+fn with_query(base: &Url, pairs: &[(String, String)], masked: bool) -> Url {
+    let mut url = base.clone();
+    if !pairs.is_empty() {
+        url.set_query(Some(&encode_pairs(pairs, masked)));
+    }
+    url
 }
 
 fn read_body(response: reqwest::blocking::Response) -> Result<String, std::io::Error> {

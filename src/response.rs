@@ -164,6 +164,19 @@ pub struct CallRecord {
     pub error: Option<String>,
 }
 
+impl CallRecord {
+    fn redacted(self, redactor: &Redactor) -> CallRecord {
+        let text = |t: Option<String>| t.map(|t| redactor.redact(&t));
+        CallRecord {
+            url: redactor.redact(&self.url),
+            request: text(self.request),
+            response: text(self.response),
+            error: text(self.error),
+            ..self
+        }
+    }
+}
+
 /// Who the envelope is about: echoed so a panel can log the answer without its request.
 #[derive(Debug, Default, Clone)]
 pub struct Subject {
@@ -178,8 +191,9 @@ impl Subject {
     }
 }
 
-/// Serialises the answer to a call. Every string except `url` passes through the redactor, so
-/// a secret cannot leave in `data`, `provider_response` or a message even by mistake.
+/// Serialises the answer to a call. Every free-text string except `url` passes through the
+/// redactor, so a secret cannot leave in `data`, `provider_response`, `calls` or a message even
+/// by mistake; the envelope's own vocabulary (keys, codes, statuses) is never rewritten.
 pub fn envelope(
     subject: &Subject,
     result: Result<Outcome, Error>,
@@ -201,11 +215,15 @@ pub fn envelope(
             // Inserted after redaction on purpose: see `Outcome::url`.
             doc.insert("url".into(), outcome.url.into());
         }
-        Err(error) => {
-            doc.insert("error".into(), redactor.redact_value(to_value(&error)));
+        Err(mut error) => {
+            // Only the free text: the code is a closed vocabulary that panels branch on.
+            error.message = redactor.redact(&error.message);
+            error.provider_message = error.provider_message.map(|m| redactor.redact(&m));
+            doc.insert("error".into(), to_value(&error));
         }
     }
-    doc.insert("calls".into(), redactor.redact_value(to_value(&calls)));
+    let calls: Vec<CallRecord> = calls.into_iter().map(|c| c.redacted(redactor)).collect();
+    doc.insert("calls".into(), to_value(&calls));
     serde_json::to_string(&Value::Object(doc)).unwrap_or_else(|_| internal_error_envelope())
 }
 

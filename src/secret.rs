@@ -10,6 +10,17 @@ use serde_json::Value;
 
 pub const MASK: &str = "***";
 
+/// Secrets at least this long are masked wherever they appear. Shorter ones cannot be told
+/// apart from ordinary text (a key `"a"` would mangle every word); they are masked by
+/// parameter name instead (see [`is_secret_parameter`]), which is where they travel.
+pub const MIN_MASKED_LEN: usize = 8;
+
+/// Parameters whose values are secret whatever they look like, in URLs and form bodies.
+pub fn is_secret_parameter(name: &str) -> bool {
+    const NAMES: [&str; 8] = ["api-key", "api_key", "secret", "password", "passwd", "token", "auth-token", "userloginid"];
+    NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
 /// A credential from the request. `Debug` never shows it; it is not `Serialize`.
 #[derive(Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(transparent)]
@@ -52,7 +63,7 @@ impl fmt::Debug for Redactor {
 impl Redactor {
     /// Registers a secret in its raw, URL-encoded and JSON-escaped spellings.
     pub fn add(&mut self, secret: &str) {
-        if secret.is_empty() {
+        if secret.len() < MIN_MASKED_LEN {
             return;
         }
         let url_encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
@@ -80,7 +91,8 @@ impl Redactor {
         out
     }
 
-    /// Redacts every string, keys included, of a JSON value.
+    /// Redacts every string value of a JSON document. Keys are left alone: they are the
+    /// envelope's and the providers' vocabulary, never where a secret travels.
     pub fn redact_value(&self, value: Value) -> Value {
         if self.needles.is_empty() {
             return value;
@@ -88,9 +100,7 @@ impl Redactor {
         match value {
             Value::String(s) => Value::String(self.redact(&s)),
             Value::Array(items) => Value::Array(items.into_iter().map(|v| self.redact_value(v)).collect()),
-            Value::Object(map) => Value::Object(
-                map.into_iter().map(|(k, v)| (self.redact(&k), self.redact_value(v))).collect(),
-            ),
+            Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, self.redact_value(v))).collect()),
             other => other,
         }
     }
@@ -110,17 +120,25 @@ mod tests {
     #[test]
     fn masks_raw_encoded_and_json_forms() {
         let mut r = Redactor::default();
-        r.add("a b&c\"d");
-        assert_eq!(r.redact("x=a b&c\"d"), "x=***");
-        assert_eq!(r.redact("x=a+b%26c%22d"), "x=***");
-        assert_eq!(r.redact(r#"{"k":"a b&c\"d"}"#), r#"{"k":"***"}"#);
+        r.add("a b&c\"d-long");
+        assert_eq!(r.redact("x=a b&c\"d-long"), "x=***");
+        assert_eq!(r.redact("x=a+b%26c%22d-long"), "x=***");
+        assert_eq!(r.redact(r#"{"k":"a b&c\"d-long"}"#), r#"{"k":"***"}"#);
     }
 
     #[test]
-    fn masks_keys_and_nested_values() {
+    fn masks_nested_values_but_never_keys() {
         let mut r = Redactor::default();
-        r.add("tok-123");
-        let v = serde_json::json!({"tok-123": ["see tok-123", 5]});
-        assert_eq!(r.redact_value(v), serde_json::json!({"***": ["see ***", 5]}));
+        r.add("tok-12345");
+        let v = serde_json::json!({"message": ["see tok-12345", 5], "tok-12345": 1});
+        assert_eq!(r.redact_value(v), serde_json::json!({"message": ["see ***", 5], "tok-12345": 1}));
+    }
+
+    #[test]
+    fn short_values_are_left_to_parameter_masking() {
+        let mut r = Redactor::default();
+        r.add("a");
+        assert_eq!(r.redact("authentication_failed"), "authentication_failed");
+        assert!(is_secret_parameter("api-key") && is_secret_parameter("Secret") && !is_secret_parameter("reason"));
     }
 }

@@ -191,3 +191,19 @@ fn unknown_request_keys_are_refused_before_any_call() {
     assert!(error["message"].as_str().unwrap().contains("`dry_run`"));
     assert!(env.received(".json").is_empty());
 }
+
+#[test]
+fn a_short_secret_is_masked_by_parameter_and_never_mangles_the_envelope() {
+    let env = Env::new();
+    for key in ["a", "k", "status", "url"] {
+        let mut request = env.lb(None, json!({}));
+        request["account"]["api_key"] = json!(key);
+        let envelope = call("test_connection", &request);
+        let error = expect_error(&envelope, "authentication_failed");
+        assert!(error["message"].as_str().unwrap().contains("auth_userid"), "{error}");
+        let logged = envelope["calls"][0]["url"].as_str().unwrap();
+        assert!(logged.contains("/logicboxes/api/billing/reseller-balance.json?"), "{logged}");
+        assert!(logged.contains("&api-key=***&"), "{logged}");
+        assert!(envelope["calls"][0]["status"].is_number(), "{envelope:#}");
+    }
+}

@@ -16,6 +16,8 @@ fn operation(spec: &OperationSpec) -> Value {
         "required": names(spec.required, |f| f.name()),
         "optional": names(spec.optional, |f| f.name()),
         "account_required": names(spec.account_required, AccountField::name),
+        "options_required": spec.options_required,
+        "options_optional": spec.options_optional,
     })
 }
 

@@ -17,6 +17,16 @@ pub struct OperationSpec {
     pub optional: &'static [Field],
     /// Account fields needed on top of the provider's own (e.g. `panel_url` for a link).
     pub account_required: &'static [AccountField],
+    /// Provider-specific keys of `service.options`, by their readable names.
+    pub options_required: &'static [&'static str],
+    pub options_optional: &'static [&'static str],
+}
+
+impl OperationSpec {
+    /// An operation with only `service` fields.
+    pub const fn new(operation: Operation, required: &'static [Field], optional: &'static [Field]) -> Self {
+        OperationSpec { operation, required, optional, account_required: &[], options_required: &[], options_optional: &[] }
+    }
 }
 
 /// A product a provider sells, and the operations it implements.

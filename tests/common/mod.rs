@@ -100,3 +100,21 @@ pub fn expect_ok(envelope: &Value) {
 pub fn param_values(received: &Value, name: &str) -> Vec<String> {
     received["params"].as_array().unwrap().iter().filter(|p| p[0] == name).map(|p| p[1].as_str().unwrap().to_owned()).collect()
 }
+
+impl Env {
+    /// The sandbox's record of one order.
+    pub fn order(&self, order_id: &str) -> Value {
+        let orders = self.admin("orders");
+        orders.as_array().unwrap().iter().find(|o| o["order_id"] == order_id).cloned().unwrap_or(Value::Null)
+    }
+
+    pub fn lb_fixture(&self, key: &str) -> Value {
+        self.admin("fixtures")["logicboxes"][key].clone()
+    }
+
+    /// An active plan of `product` other than `except`.
+    pub fn lb_plan(&self, product: &str, except: Option<&str>) -> String {
+        let plans = self.lb_fixture("plans")[product].clone();
+        plans.as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_owned()).find(|p| Some(p.as_str()) != except).unwrap()
+    }
+}

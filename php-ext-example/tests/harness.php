@@ -1,0 +1,302 @@
+<?php
+
+declare(strict_types=1);
+
+/*
+ * The test runner's plumbing: assertions, the sandbox process and its admin API, request
+ * builders. No dependencies beyond PHP with FFI.
+ */
+
+namespace HostProv\Tests;
+
+use HostProv\Client;
+use HostProv\HostProvException;
+
+require_once __DIR__ . '/../src/HostProv.php';
+
+const REPO = __DIR__ . '/../..';
+const HEADER = REPO . '/include/hostprov.h';
+const FFI_HEADER = __DIR__ . '/../hostprov-ffi.h';
+const SANDBOX_USERID = '100000';
+const SANDBOX_API_KEY = 'sandbox-key';
+
+final class AssertionFailed extends \Exception
+{
+}
+
+/** Counts assertions, so that a test which checks nothing is reported as failing. */
+final class Checks
+{
+    public static int $count = 0;
+}
+
+function check(bool $condition, string $message): void
+{
+    Checks::$count++;
+    if (!$condition) {
+        throw new AssertionFailed($message);
+    }
+}
+
+function show(mixed $value): string
+{
+    $text = is_string($value) ? json_encode($value, JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE) : var_export($value, true);
+    $text = preg_replace('/\s+/', ' ', (string) $text);
+    return strlen($text) > 300 ? substr($text, 0, 300) . '…' : $text;
+}
+
+function same(mixed $expected, mixed $actual, string $what): void
+{
+    check($expected === $actual, "{$what}: expected " . show($expected) . ', got ' . show($actual));
+}
+
+function contains(string $haystack, string $needle, string $what): void
+{
+    check(str_contains($haystack, $needle), "{$what}: " . show($haystack) . ' does not contain ' . show($needle));
+}
+
+function lacks(string $haystack, string $needle, string $what): void
+{
+    check(!str_contains($haystack, $needle), "{$what}: contains " . show($needle));
+}
+
+/** Runs $call and returns the HostProvException it throws; fails unless it throws one with $code. */
+function expectError(string $code, callable $call, string $what): HostProvException
+{
+    try {
+        $envelope = $call();
+    } catch (HostProvException $e) {
+        same($code, $e->getErrorCode(), "{$what}: error code (message: {$e->getMessage()})");
+        return $e;
+    }
+    check(false, "{$what}: expected a HostProvException {$code}, got " . show($envelope));
+    throw new \LogicException('unreachable');
+}
+
+/** An envelope with ok:false and the given error code. @param array<string, mixed> $envelope */
+function errorEnvelope(array $envelope, string $code, string $what): string
+{
+    same(false, $envelope['ok'] ?? null, "{$what}: ok");
+    same(1, $envelope['api_version'] ?? null, "{$what}: api_version");
+    same($code, $envelope['error']['code'] ?? null, "{$what}: error.code (message: " . show($envelope['error']['message'] ?? null) . ')');
+    check(is_array($envelope['calls'] ?? null), "{$what}: calls is a list");
+    $message = $envelope['error']['message'] ?? null;
+    check(is_string($message) && $message !== '', "{$what}: error.message is set");
+    return $message;
+}
+
+function client(): Client
+{
+    static $client = null;
+    return $client ??= new Client();
+}
+
+function libraryPath(): string
+{
+    $fromEnv = getenv('HOSTPROV_LIB');
+    return is_string($fromEnv) && $fromEnv !== '' ? $fromEnv : REPO . '/target/debug/libhostprov.so';
+}
+
+/**
+ * One HTTP exchange. @return array{int, string} status and body
+ */
+function http(string $method, string $url, ?string $body = null): array
+{
+    $context = stream_context_create(['http' => [
+        'method' => $method,
+        'header' => $body === null ? '' : "Content-Type: application/json\r\n",
+        'content' => $body ?? '',
+        'ignore_errors' => true,
+        'follow_location' => 0,
+        'timeout' => 15,
+    ]]);
+    $answer = @file_get_contents($url, false, $context);
+    if ($answer === false || !isset($http_response_header[0])) {
+        throw new \RuntimeException("{$method} {$url}: no answer");
+    }
+    return [statusOf($http_response_header), $answer];
+}
+
+/** @param list<string> $headers as in $http_response_header */
+function statusOf(array $headers): int
+{
+    if (!preg_match('#^HTTP/\S+\s+(\d{3})#', $headers[0] ?? '', $m)) {
+        throw new \RuntimeException('no HTTP status line in ' . show($headers));
+    }
+    return (int) $m[1];
+}
+
+/** The sandbox the tests talk to: HOSTPROV_SANDBOX_URL, or a hostprov-sandbox process of our own. */
+final class Sandbox
+{
+    private static ?Sandbox $instance = null;
+
+    /** @param resource|null $process */
+    private function __construct(public readonly string $url, private mixed $process)
+    {
+    }
+
+    public static function get(): self
+    {
+        return self::$instance ??= self::startOrConnect();
+    }
+
+    private static function startOrConnect(): self
+    {
+        $url = getenv('HOSTPROV_SANDBOX_URL');
+        if (is_string($url) && $url !== '') {
+            return new self(rtrim($url, '/'), null);
+        }
+        $binary = REPO . '/target/debug/hostprov-sandbox';
+        if (!is_executable($binary)) {
+            throw new \RuntimeException("{$binary} is missing; run `cargo build --workspace` first");
+        }
+        $process = proc_open([$binary, '--listen', '127.0.0.1:0'], [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => STDERR], $pipes);
+        if (!is_resource($process)) {
+            throw new \RuntimeException("cannot start {$binary}");
+        }
+        fclose($pipes[0]);
+        $read = [$pipes[1]];
+        $none = [];
+        $line = stream_select($read, $none, $none, 10) === 1 ? fgets($pipes[1]) : false;
+        if (!is_string($line) || !preg_match('#^hostprov-sandbox listening on (http://\S+)#', $line, $m)) {
+            proc_terminate($process);
+            proc_close($process);
+            throw new \RuntimeException('the sandbox did not say where it listens: ' . show($line));
+        }
+        // Its stdout is not read again; it prints nothing more.
+        return new self($m[1], $process);
+    }
+
+    public static function stopIfStarted(): void
+    {
+        if (self::$instance !== null && is_resource(self::$instance->process)) {
+            proc_terminate(self::$instance->process);
+            proc_close(self::$instance->process);
+        }
+        self::$instance = null;
+    }
+
+    /** Back to the seeded state: customers, tokens, clock, request log. */
+    public function reset(): void
+    {
+        $this->admin('POST', 'reset', '{}');
+    }
+
+    public function admin(string $method, string $route, ?string $body = null): mixed
+    {
+        [$status, $text] = http($method, "{$this->url}/_sandbox/{$route}", $body);
+        if ($status !== 200) {
+            throw new \RuntimeException("{$method} /_sandbox/{$route} answered HTTP {$status}: {$text}");
+        }
+        return json_decode($text, true, 512, JSON_THROW_ON_ERROR);
+    }
+
+    public function customerId(int $index = 0): string
+    {
+        $id = $this->admin('GET', 'fixtures')['logicboxes']['customers'][$index]['customer_id'] ?? null;
+        if (!is_string($id) || $id === '') {
+            throw new \RuntimeException("no logicboxes customer #{$index} in /_sandbox/fixtures");
+        }
+        return $id;
+    }
+
+    /** The sandbox's own view of a customer's status ("active", "suspended"), or null. */
+    public function customerStatus(string $customerId): ?string
+    {
+        foreach ($this->admin('GET', 'customers') as $customer) {
+            if (($customer['customer_id'] ?? null) === $customerId) {
+                return $customer['status'] ?? null;
+            }
+        }
+        return null;
+    }
+
+    /** @return array<string, mixed> a LogicBoxes account pointing at this sandbox */
+    public function account(string $apiKey = SANDBOX_API_KEY): array
+    {
+        return [
+            'auth_userid' => SANDBOX_USERID,
+            'api_key' => $apiKey,
+            'base_url' => "{$this->url}/logicboxes",
+            'panel_url' => "{$this->url}/logicboxes",
+        ];
+    }
+
+    /**
+     * @param array<string, mixed> $service
+     * @return array<string, mixed> a request for the LogicBoxes `customer` product
+     */
+    public function customerRequest(array $service, string $apiKey = SANDBOX_API_KEY): array
+    {
+        return [
+            'provider' => 'logicboxes',
+            'product' => 'customer',
+            'account' => $this->account($apiKey),
+            'service' => $service,
+        ];
+    }
+}
+
+function sandbox(): Sandbox
+{
+    return Sandbox::get();
+}
+
+/**
+ * The function declarations of a C header, normalised: name => "ret name(params)".
+ *
+ * @return array<string, string>
+ */
+function declarations(string $headerPath): array
+{
+    $text = file_get_contents($headerPath);
+    if ($text === false) {
+        throw new \RuntimeException("cannot read {$headerPath}");
+    }
+    $text = preg_replace('#/\*.*?\*/#s', ' ', $text);
+    $text = preg_replace('#//[^\n]*#', ' ', $text);
+    $text = preg_replace('/^\s*#[^\n]*/m', ' ', $text);
+    $found = [];
+    foreach (explode(';', $text) as $statement) {
+        $statement = trim(preg_replace('/\s+/', ' ', $statement));
+        if ($statement === '') {
+            continue;
+        }
+        if (!preg_match('/^(.+?)\b(\w+)\s*\((.*)\)$/', $statement, $m)) {
+            throw new \RuntimeException("{$headerPath}: not a function declaration: {$statement}");
+        }
+        $return = str_replace(' *', '*', trim($m[1]));
+        $params = preg_replace('/\s*\*\s*/', ' *', trim($m[3]));
+        $params = preg_replace('/\s*,\s*/', ', ', $params);
+        $found[$m[2]] = "{$return} {$m[2]}({$params})";
+    }
+    return $found;
+}
+
+/**
+ * Runs `php` with the given ini settings on a script and returns its exit code and output.
+ *
+ * @param array<string, string> $ini
+ * @param array<string, string> $env added to this process's environment
+ * @return array{int, string, string} exit code, stdout, stderr
+ */
+function runPhp(array $ini, string $script, array $env = []): array
+{
+    $command = [PHP_BINARY];
+    foreach ($ini as $key => $value) {
+        $command[] = '-d';
+        $command[] = "{$key}={$value}";
+    }
+    $command[] = $script;
+    $process = proc_open($command, [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null, array_merge(getenv(), $env));
+    if (!is_resource($process)) {
+        throw new \RuntimeException('cannot start ' . PHP_BINARY);
+    }
+    fclose($pipes[0]);
+    $out = stream_get_contents($pipes[1]);
+    $err = stream_get_contents($pipes[2]);
+    fclose($pipes[1]);
+    fclose($pipes[2]);
+    return [proc_close($process), (string) $out, (string) $err];
+}

@@ -1,0 +1,196 @@
+<?php
+
+declare(strict_types=1);
+
+/* The LogicBoxes `customer` product against the sandbox. */
+
+namespace HostProv\Tests;
+
+const CANARY_KEY = 'canary-key-7f3a';
+const CLIENT_IP = '203.0.113.9';
+
+/** @return list<array{method: string, path: string, params: list<array{string, string}>}> */
+function receivedRequests(string $pathSuffix): array
+{
+    return array_values(array_filter(
+        sandbox()->admin('GET', 'requests'),
+        static fn (array $r): bool => str_ends_with($r['path'] ?? '', $pathSuffix),
+    ));
+}
+
+/** @param array{params: list<array{string, string}>} $request @return list<string> */
+function paramValues(array $request, string $name): array
+{
+    $values = [];
+    foreach ($request['params'] as [$key, $value]) {
+        if ($key === $name) {
+            $values[] = $value;
+        }
+    }
+    return $values;
+}
+
+/** Fetches a link as a browser would and returns the HTTP status and body. @return array{int, string} */
+function open(string $url): array
+{
+    $body = file_get_contents($url, false, stream_context_create(['http' => ['ignore_errors' => true, 'timeout' => 15]]));
+    check($body !== false && isset($http_response_header[0]), "an answer from {$url}");
+    return [statusOf($http_response_header), $body];
+}
+
+function test_account_points_at_the_sandbox(): void
+{
+    $account = sandbox()->account();
+    same(sandbox()->url . '/logicboxes', $account['base_url'], 'base_url');
+    same(sandbox()->url . '/logicboxes', $account['panel_url'], 'panel_url');
+    same('100000', $account['auth_userid'], 'auth_userid');
+    same('sandbox-key', $account['api_key'], 'api_key');
+    $fixtures = sandbox()->admin('GET', 'fixtures')['logicboxes'] ?? [];
+    same($fixtures['auth_userid'] ?? null, $account['auth_userid'], 'auth_userid as in /_sandbox/fixtures');
+    same($fixtures['api_key'] ?? null, $account['api_key'], 'api_key as in /_sandbox/fixtures');
+}
+
+function test_test_connection(): void
+{
+    $envelope = client()->testConnection(sandbox()->customerRequest([]));
+    same(true, $envelope['ok'], 'ok');
+    same('test_connection', $envelope['operation'], 'operation');
+    same('logicboxes', $envelope['provider'], 'provider');
+    same(true, $envelope['data']['reachable'] ?? null, 'data.reachable');
+    $url = $envelope['calls'][0]['url'] ?? '';
+    contains($url, 'api-key=***', 'calls[0].url');
+    lacks(json_encode($envelope, JSON_UNESCAPED_SLASHES), SANDBOX_API_KEY, 'the envelope');
+}
+
+function test_wrong_api_key_is_refused_and_never_shown(): void
+{
+    sandbox()->reset();
+    $e = expectError('authentication_failed', fn () => client()->testConnection(sandbox()->customerRequest([], CANARY_KEY)), 'testConnection with a wrong key');
+
+    // The key was really sent, so its absence below is redaction, not omission.
+    $sent = receivedRequests('/billing/reseller-balance.json');
+    same(1, count($sent), 'requests the sandbox received');
+    same([CANARY_KEY], paramValues($sent[0], 'api-key'), 'api-key the sandbox received');
+
+    $envelope = $e->getEnvelope();
+    lacks(json_encode($envelope, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE), CANARY_KEY, 'json_encode($e->getEnvelope())');
+    lacks($e->getMessage(), CANARY_KEY, '$e->getMessage()');
+    lacks((string) $e->getProviderMessage(), CANARY_KEY, '$e->getProviderMessage()');
+    contains($envelope['calls'][0]['url'] ?? '', 'api-key=***', 'calls[0].url');
+    check($e->getProviderMessage() !== null && $e->getProviderMessage() !== '', 'the provider message is kept');
+}
+
+function test_suspend_and_unsuspend_a_fixture_customer(): void
+{
+    sandbox()->reset();
+    $id = sandbox()->customerId();
+    same('active', sandbox()->customerStatus($id), 'the fixture customer starts active');
+
+    $envelope = client()->suspend(sandbox()->customerRequest(['customer_id' => $id, 'reason' => 'Overdue invoice']));
+    same(true, $envelope['ok'], 'suspend ok');
+    same('suspended', $envelope['status'], 'suspend: status in the envelope');
+    same($id, $envelope['data']['customer_id'] ?? null, 'suspend: data.customer_id');
+    same('suspended', sandbox()->customerStatus($id), 'suspend: status in the sandbox');
+
+    $e = expectError('provider_error', fn () => client()->suspend(sandbox()->customerRequest(['customer_id' => $id])), 'second suspend');
+    contains((string) $e->getProviderMessage(), 'already suspended', 'second suspend: provider message');
+    same(500, $e->getHttpStatus(), 'second suspend: HTTP status');
+    same(false, $e->isRetryable(), 'second suspend: retryable');
+    same('suspended', sandbox()->customerStatus($id), 'second suspend: status in the sandbox');
+
+    $envelope = client()->unsuspend(sandbox()->customerRequest(['customer_id' => $id]));
+    same('active', $envelope['status'], 'unsuspend: status in the envelope');
+    same('active', sandbox()->customerStatus($id), 'unsuspend: status in the sandbox');
+
+    expectError('provider_error', fn () => client()->unsuspend(sandbox()->customerRequest(['customer_id' => $id])), 'second unsuspend');
+}
+
+function test_unknown_customer_is_not_found(): void
+{
+    sandbox()->reset();
+    $known = array_column(sandbox()->admin('GET', 'fixtures')['logicboxes']['customers'], 'customer_id');
+    $unknown = '424242';
+    check(!in_array($unknown, $known, true), "{$unknown} is not a fixture customer");
+    $e = expectError('not_found', fn () => client()->suspend(sandbox()->customerRequest(['customer_id' => $unknown])), 'suspend of an unknown customer');
+    contains((string) $e->getProviderMessage(), $unknown, 'the provider message names the id');
+    expectError('not_found', fn () => client()->clientAreaUrl(sandbox()->customerRequest(['customer_id' => $unknown, 'client_ip' => CLIENT_IP])), 'clientAreaUrl of an unknown customer');
+}
+
+function test_reason_reaches_the_sandbox_verbatim(): void
+{
+    sandbox()->reset();
+    $id = sandbox()->customerId();
+    $reason = "a&b=c#d%e f\nreason=x";
+    client()->suspend(sandbox()->customerRequest(['customer_id' => $id, 'reason' => $reason]));
+
+    $sent = receivedRequests('/customers/suspend.json');
+    same(1, count($sent), 'suspend requests the sandbox received');
+    same('POST', $sent[0]['method'], 'method');
+    same([$reason], paramValues($sent[0], 'reason'), 'reason params');
+    same([$id], paramValues($sent[0], 'customer-id'), 'customer-id params');
+}
+
+function test_client_area_url_logs_the_customer_in(): void
+{
+    sandbox()->reset();
+    $id = sandbox()->customerId();
+    $envelope = client()->clientAreaUrl(sandbox()->customerRequest(['customer_id' => $id, 'client_ip' => CLIENT_IP]));
+    same('client_area_url', $envelope['operation'], 'operation');
+    same(120, $envelope['data']['expires_in_s'] ?? null, 'data.expires_in_s');
+    $prefix = sandbox()->url . '/logicboxes/servlet/AutoLoginServlet?userLoginId=';
+    check(
+        preg_match('/^' . preg_quote($prefix, '/') . '([^&]+)&role=customer$/', (string) $envelope['url'], $m) === 1,
+        'url is ' . show($prefix . '…&role=customer') . ', got ' . show($envelope['url']),
+    );
+    check(strlen(urldecode($m[1])) >= 16, 'the login token is not trivially short');
+
+    // The link as the customer's browser would follow it.
+    $body = file_get_contents($envelope['url'], false, stream_context_create(['http' => ['ignore_errors' => true]]));
+    check($body !== false && isset($http_response_header[0]), 'the link answers');
+    same(200, statusOf($http_response_header), 'HTTP status of the link');
+    contains($body, "data-customer-id=\"{$id}\"", 'the panel page is the customer\'s');
+
+    $sent = receivedRequests('/customers/generate-login-token.json');
+    same(1, count($sent), 'login tokens requested');
+    same([CLIENT_IP], paramValues($sent[0], 'ip'), 'ip sent to the provider');
+}
+
+function test_client_area_url_with_a_tampered_token_is_refused(): void
+{
+    sandbox()->reset();
+    $envelope = client()->clientAreaUrl(sandbox()->customerRequest(['customer_id' => sandbox()->customerId(), 'client_ip' => CLIENT_IP]));
+    $url = (string) $envelope['url'];
+    same(200, open($url)[0], 'HTTP status of the link as issued');
+    check(preg_match('/userLoginId=([^&]+)/', $url, $m) === 1, 'the link has a userLoginId');
+    $token = $m[1];
+    $tampered = substr($token, 0, -1) . (str_ends_with($token, '0') ? '1' : '0');
+    same(403, open(str_replace("userLoginId={$token}", "userLoginId={$tampered}", $url))[0], 'HTTP status with a tampered token');
+}
+
+function test_client_area_url_expires_after_120_seconds(): void
+{
+    sandbox()->reset();
+    $envelope = client()->clientAreaUrl(sandbox()->customerRequest(['customer_id' => sandbox()->customerId(), 'client_ip' => CLIENT_IP]));
+    $url = (string) $envelope['url'];
+    sandbox()->admin('POST', 'clock', '{"advance_s":119}');
+    same(200, open($url)[0], 'HTTP status after 119 s');
+    sandbox()->admin('POST', 'clock', '{"advance_s":2}');
+    same(403, open($url)[0], 'HTTP status after 121 s');
+    sandbox()->reset();
+}
+
+function test_login_token_appears_only_in_url(): void
+{
+    sandbox()->reset();
+    $envelope = client()->clientAreaUrl(sandbox()->customerRequest(['customer_id' => sandbox()->customerId(), 'client_ip' => CLIENT_IP]));
+    check(preg_match('/userLoginId=([^&]+)/', (string) $envelope['url'], $m) === 1, 'the link has a userLoginId');
+    $token = urldecode($m[1]);
+    check(count($envelope['calls']) >= 1, 'the call is logged');
+    $rest = $envelope;
+    unset($rest['url']);
+    $flat = json_encode($rest, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
+    lacks($flat, $token, 'the envelope outside url');
+    lacks($flat, rawurlencode($token), 'the envelope outside url (URL-encoded)');
+    lacks(json_encode($envelope['calls'], JSON_UNESCAPED_SLASHES), $token, 'calls');
+    lacks(json_encode($envelope['provider_response'], JSON_UNESCAPED_SLASHES), $token, 'provider_response');
+}

@@ -1,0 +1,216 @@
+//! Talking to the LogicBoxes HTTP API: endpoints, authentication, and reading its answers.
+//!
+//! Every call carries `auth-userid` and `api-key`; reads are GET with a query string, changes are
+//! POST with a form body so the key stays out of URLs. The API has no envelope: the body *is*
+//! the payload (a bare `true`, a bare integer, a JSON string, an object) and errors arrive as
+//! `{"status":"ERROR","message":…}`, usually with HTTP 500, so the body is read whatever the
+//! status.
+
+use serde_json::Value;
+use url::Url;
+
+use crate::http::{self, Exchange, Method, Reply, Safety};
+use crate::providers::Call;
+use crate::request::{Account, Id, Service};
+use crate::response::{Error, ErrorCode};
+
+const LIVE_URL: &str = "https://httpapi.com";
+const TEST_URL: &str = "https://test.httpapi.com";
+
+/// A call in progress against one reseller account.
+pub struct Api<'c, 'a> {
+    pub call: &'c mut Call<'a>,
+    api_base: Url,
+}
+
+impl<'c, 'a> Api<'c, 'a> {
+    pub fn new(call: &'c mut Call<'a>) -> Result<Self, Error> {
+        let root = api_root(&call.request.account)?;
+        Ok(Api { api_base: http::join(&root, "api"), call })
+    }
+
+    pub fn service(&self) -> &Service {
+        &self.call.request.service
+    }
+
+    pub fn account(&self) -> &Account {
+        &self.call.request.account
+    }
+
+    /// A `service` id field the dispatcher has already checked to be present.
+    pub fn id(&self, field: fn(&Service) -> &Option<Id>) -> String {
+        field(self.service()).as_ref().map(|id| id.0.clone()).unwrap_or_default()
+    }
+
+    pub fn reseller_id(&self) -> String {
+        self.account().auth_userid.as_ref().map(|id| id.0.clone()).unwrap_or_default()
+    }
+
+    fn auth(&self) -> Vec<(String, String)> {
+        let key = self.account().api_key.as_ref().map(|k| k.expose().to_owned()).unwrap_or_default();
+        vec![("auth-userid".into(), self.reseller_id()), ("api-key".into(), key)]
+    }
+
+    /// One API call; `params` are encoded as pairs, never concatenated into the URL.
+    fn request(&mut self, safety: Safety, path: &str, params: &[(&str, &str)]) -> Result<Value, Error> {
+        let mut pairs = self.auth();
+        pairs.extend(params.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        let url = http::join(&self.api_base, path);
+        let exchange = match safety {
+            Safety::Read => Exchange { query: pairs, ..Exchange::new(Method::Get, url, safety) },
+            Safety::Change => Exchange { form: Some(pairs), ..Exchange::new(Method::Post, url, safety) },
+        };
+        let reply = self.call.session.send(&exchange).map_err(|e| e.into_error(safety))?;
+        parse_reply(&reply, safety)
+    }
+
+    pub fn get(&mut self, path: &str, params: &[(&str, &str)]) -> Result<Value, Error> {
+        self.request(Safety::Read, path, params)
+    }
+
+    pub fn post(&mut self, path: &str, params: &[(&str, &str)]) -> Result<Value, Error> {
+        self.request(Safety::Change, path, params)
+    }
+}
+
+/// `base_url` overrides both official endpoints; `test_mode` picks the test one.
+pub fn api_root(account: &Account) -> Result<Url, Error> {
+    match account.base_url.as_deref() {
+        Some(base) => http::endpoint("base_url", base),
+        None if account.test_mode => Ok(Url::parse(TEST_URL).expect("constant URL")),
+        None => Ok(Url::parse(LIVE_URL).expect("constant URL")),
+    }
+}
+
+/// Calls that answer a bare `true` on success.
+pub fn expect_true(body: &Value, safety: Safety) -> Result<(), Error> {
+    let ok = body.as_bool() == Some(true)
+        || body.as_str() == Some("true")
+        || body.get("status").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case("success"));
+    if ok {
+        return Ok(());
+    }
+    Err(unexpected(safety, "neither `true` nor an error"))
+}
+
+/// An answer of the wrong shape: for a change, nobody can say whether it happened.
+pub fn unexpected(safety: Safety, what: &str) -> Error {
+    match safety {
+        Safety::Change => Error::new(
+            ErrorCode::OutcomeUnknown,
+            format!("LogicBoxes answered {what}; the change may have been made: check the order at LogicBoxes before acting again."),
+        ),
+        Safety::Read => Error::new(ErrorCode::ProviderError, format!("LogicBoxes answered {what}.")),
+    }
+}
+
+/// Reads a LogicBoxes answer of any status into its payload or an error.
+///
+/// Errors come in several spellings: `status` of `ERROR`/`Error`/`error`/`Failed`, with the text
+/// in `message`, `error` or `actionstatusdesc`; or an `error` key alone. An unreadable answer to
+/// a change leaves its outcome unknown.
+pub fn parse_reply(reply: &Reply, safety: Safety) -> Result<Value, Error> {
+    let Ok(body) = serde_json::from_str::<Value>(reply.body.trim()) else {
+        return Err(unreadable(reply, safety));
+    };
+    if let Some(message) = error_message(&body) {
+        return Err(classify(&message, reply.status));
+    }
+    if !(200..300).contains(&reply.status) {
+        return Err(unreadable(reply, safety));
+    }
+    Ok(body)
+}
+
+fn error_message(body: &Value) -> Option<String> {
+    let obj = body.as_object()?;
+    let status = obj.get("status").and_then(Value::as_str).unwrap_or_default();
+    let failed = status.eq_ignore_ascii_case("error") || status.eq_ignore_ascii_case("failed");
+    let text = |key: &str| obj.get(key).and_then(Value::as_str).map(str::to_owned);
+    if failed {
+        return Some(
+            text("message").or_else(|| text("error")).or_else(|| text("actionstatusdesc")).unwrap_or_else(|| status.to_owned()),
+        );
+    }
+    if status.is_empty() {
+        return text("error");
+    }
+    None
+}
+
+fn classify(message: &str, http_status: u16) -> Error {
+    let lower = message.to_ascii_lowercase();
+    let matches = |patterns: &[&str]| patterns.iter().any(|p| lower.contains(p));
+    let (code, summary) = if matches(&["access denied", "not authorized", "authentication", "api-key", "auth-userid"]) {
+        (
+            ErrorCode::AuthenticationFailed,
+            "LogicBoxes refused the reseller credentials or the calling IP; check auth_userid, api_key and the API IP whitelist.",
+        )
+    } else if matches(&["no entity found", "not found", "does not exist", "invalid order", "invalid customer"]) {
+        (ErrorCode::NotFound, "LogicBoxes does not know that order, customer or domain; check the id.")
+    } else {
+        (ErrorCode::ProviderError, "LogicBoxes refused the request; its message says why.")
+    };
+    Error::new(code, summary).from_provider(Some(message.to_owned()), Some(http_status))
+}
+
+fn unreadable(reply: &Reply, safety: Safety) -> Error {
+    let retryable = safety == Safety::Change || reply.status >= 500;
+    unexpected(safety, &format!("HTTP {} with a body that is not its API's JSON", reply.status))
+        .from_provider(None, Some(reply.status))
+        .retryable(retryable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(status: u16, body: &str) -> Reply {
+        Reply { status, body: body.into() }
+    }
+
+    #[test]
+    fn reads_every_error_spelling() {
+        for body in [
+            r#"{"status":"ERROR","message":"boom"}"#,
+            r#"{"status":"Error","message":"boom"}"#,
+            r#"{"status":"error","error":"boom"}"#,
+            r#"{"error":"boom"}"#,
+            r#"{"status":"Failed","actionstatusdesc":"boom"}"#,
+        ] {
+            let e = parse_reply(&reply(500, body), Safety::Read).unwrap_err();
+            assert_eq!(e.provider_message.as_deref(), Some("boom"), "{body}");
+            assert_eq!(e.code, ErrorCode::ProviderError);
+        }
+        let e = parse_reply(&reply(200, r#"{"status":"ERROR","message":"No Entity found for Entityid: 5"}"#), Safety::Read)
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn bare_values_are_payloads() {
+        assert_eq!(parse_reply(&reply(200, "true\n"), Safety::Change).unwrap(), Value::Bool(true));
+        assert_eq!(parse_reply(&reply(200, "84372632\n"), Safety::Read).unwrap(), Value::from(84372632));
+        assert_eq!(parse_reply(&reply(200, "\"tok\""), Safety::Read).unwrap(), Value::from("tok"));
+    }
+
+    #[test]
+    fn picks_live_test_or_overridden_endpoint() {
+        let mut account = Account::default();
+        assert_eq!(api_root(&account).unwrap().as_str(), "https://httpapi.com/");
+        account.test_mode = true;
+        assert_eq!(api_root(&account).unwrap().as_str(), "https://test.httpapi.com/");
+        account.base_url = Some("http://127.0.0.1:9/logicboxes".into());
+        assert_eq!(api_root(&account).unwrap().as_str(), "http://127.0.0.1:9/logicboxes");
+        account.base_url = Some("http://reseller.example.com/api".into());
+        assert_eq!(api_root(&account).unwrap_err().code, ErrorCode::InvalidRequest);
+    }
+
+    #[test]
+    fn garbage_after_a_change_is_ambiguous() {
+        let e = parse_reply(&reply(200, "<html>oops"), Safety::Change).unwrap_err();
+        assert_eq!(e.code, ErrorCode::OutcomeUnknown);
+        let e = parse_reply(&reply(502, "<html>bad gateway"), Safety::Read).unwrap_err();
+        assert_eq!(e.code, ErrorCode::ProviderError);
+    }
+}

@@ -1,0 +1,328 @@
+//! Orders: SiteLock and CodeGuard through their own API paths (`<product>/add.json`, …), and
+//! any other LogicBoxes order through the generic `orders/…` calls and the control panel.
+//!
+//! Products differ only by their table row in `mod.rs`: CodeGuard's calls need `months`,
+//! SiteLock's do not, and that is read from the row, not special-cased here.
+
+use serde_json::{Map, Value};
+
+use super::api::{self, Api};
+use super::{customer, panel};
+use crate::http::Safety;
+use crate::operation::Operation;
+use crate::providers::ProductSpec;
+use crate::request::Field;
+use crate::response::{Error, Outcome, Status};
+
+/// Values of `service_name` the control-panel servlet documents, besides product keys.
+const SERVICE_NAMES: [&str; 7] = ["dns", "mailfwd", "premiumdns", "free_email", "webhosting", "mailhosting", "websitebuilder"];
+/// Product keys of hosting, server and email orders contain one of these words.
+const PRODUCT_KEY_FAMILIES: [&str; 5] = ["hosting", "server", "email", "sitelock", "codeguard"];
+
+/// The product's own calls take `months` when its spec requires it for create.
+fn months(api: &Api, product: &ProductSpec) -> Option<String> {
+    let needs = product.operation(Operation::Create).is_some_and(|op| op.required.contains(&Field::Months));
+    needs.then(|| api.service().months.unwrap_or_default().to_string())
+}
+
+fn invoice_option(api: &Api) -> String {
+    api.service().invoice_option.clone().unwrap_or_else(|| "NoInvoice".to_owned())
+}
+
+fn path(product: &ProductSpec, call: &str) -> String {
+    format!("{}/{call}.json", product.key)
+}
+
+/// Runs a change and reads the action object it answers with.
+fn act(api: &mut Api, path: &str, mut params: Vec<(&str, String)>, months: Option<String>) -> Result<Outcome, Error> {
+    if let Some(months) = months {
+        params.push(("months", months));
+    }
+    let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let body = api.post(path, &pairs)?;
+    let data = action_data(&body)?;
+    let order_id = body.get("entityid").and_then(id_text);
+    Ok(Outcome { order_id, data, provider_response: body, ..Outcome::default() })
+}
+
+/// The summary of an action object; anything else after a change leaves the outcome unknown.
+fn action_data(body: &Value) -> Result<Map<String, Value>, Error> {
+    let obj = body.as_object().filter(|o| o.contains_key("actionstatus") || o.contains_key("entityid"));
+    let Some(obj) = obj else {
+        return Err(api::unexpected(Safety::Change, "something other than an action"));
+    };
+    let mut data = Map::new();
+    for (ours, theirs) in [
+        ("action_id", "eaqid"),
+        ("action_status", "actionstatus"),
+        ("action_description", "actionstatusdesc"),
+        ("invoice_id", "invoiceid"),
+        ("selling_amount", "sellingamount"),
+        ("currency", "sellingcurrencysymbol"),
+    ] {
+        if let Some(value) = obj.get(theirs).and_then(id_text) {
+            data.insert(ours.to_owned(), Value::String(value));
+        }
+    }
+    Ok(data)
+}
+
+/// LogicBoxes sends ids and amounts as strings or numbers, depending on the call.
+fn id_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+pub fn create(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
+    let service = api.service();
+    let invoice = invoice_option(api);
+    let params = vec![
+        ("domain-name", service.domain.clone().unwrap_or_default()),
+        ("customer-id", api.id(|s| &s.customer_id)),
+        ("plan-id", api.id(|s| &s.plan_id)),
+        ("invoice-option", invoice.clone()),
+        ("auto-renew", service.auto_renew.unwrap_or(false).to_string()),
+    ];
+    let mut outcome = act(api, &path(product, "add"), params, months(api, product))?;
+    // An order whose invoice is kept unpaid waits for payment before it is active.
+    let paid = matches!(invoice.as_str(), "NoInvoice" | "PayInvoice");
+    outcome.status = Some(if paid { Status::Active } else { Status::Pending });
+    Ok(outcome)
+}
+
+/// `orders/suspend.json` and `orders/unsuspend.json` serve every kind of order.
+pub fn suspension(api: &mut Api, suspend: bool) -> Result<Outcome, Error> {
+    let order_id = api.id(|s| &s.order_id);
+    let mut params = vec![("order-id", order_id.clone())];
+    if suspend {
+        let reason = api.service().reason.clone().unwrap_or_else(|| customer::default_reason(true).to_owned());
+        params.push(("reason", reason));
+    }
+    let path = if suspend { "orders/suspend.json" } else { "orders/unsuspend.json" };
+    let mut outcome = act(api, path, params, None)?;
+    outcome.order_id = Some(order_id);
+    outcome.status = Some(if suspend { Status::Suspended } else { Status::Active });
+    Ok(outcome)
+}
+
+pub fn terminate(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
+    let order_id = api.id(|s| &s.order_id);
+    let mut outcome = act(api, &path(product, "delete"), vec![("order-id", order_id.clone())], None)?;
+    outcome.order_id = Some(order_id);
+    outcome.status = Some(Status::Terminated);
+    Ok(outcome)
+}
+
+/// Renews; without `auto_renew` in the request the order keeps its current setting, since
+/// the API requires the flag and a default would silently change it.
+pub fn renew(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
+    let order_id = api.id(|s| &s.order_id);
+    let auto_renew = match api.service().auto_renew {
+        Some(flag) => flag,
+        None => fetch_details(api, product, &order_id)?.data.get("auto_renew").and_then(Value::as_bool).unwrap_or(false),
+    };
+    let params = vec![
+        ("order-id", order_id.clone()),
+        ("auto-renew", auto_renew.to_string()),
+        ("invoice-option", invoice_option(api)),
+    ];
+    let mut outcome = act(api, &path(product, "renew"), params, months(api, product))?;
+    outcome.order_id = Some(order_id);
+    Ok(outcome.data("auto_renew", auto_renew))
+}
+
+/// Validates the new plan, then either quotes it (`options.dry_run`) or applies it.
+/// Note the API's own quirk: validate-modify takes `new-planid`, the others `new-plan-id`.
+pub fn change_package(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
+    let order_id = api.id(|s| &s.order_id);
+    let new_plan = api.id(|s| &s.new_plan_id);
+    let validated = api.get(&path(product, "validate-modify"), &[("order-id", &order_id), ("new-planid", &new_plan)])?;
+    api::expect_true(&validated, Safety::Read)?;
+
+    if api.call.request.options.dry_run {
+        let mut params = vec![("order-id", order_id.as_str()), ("new-plan-id", new_plan.as_str())];
+        let months = months(api, product);
+        if let Some(months) = &months {
+            params.push(("months", months));
+        }
+        let quote = api.get(&path(product, "modify-pricing"), &params)?;
+        return Ok(Outcome {
+            order_id: Some(order_id),
+            data: quote_data(&quote)?,
+            provider_response: quote,
+            ..Outcome::default()
+        }
+        .data("dry_run", true)
+        .data("new_plan_id", new_plan));
+    }
+
+    let params = vec![
+        ("order-id", order_id.clone()),
+        ("new-plan-id", new_plan.clone()),
+        ("invoice-option", invoice_option(api)),
+    ];
+    let mut outcome = act(api, &path(product, "modify"), params, months(api, product))?;
+    outcome.order_id = Some(order_id);
+    Ok(outcome.data("plan_id", new_plan).data("dry_run", false))
+}
+
+fn quote_data(quote: &Value) -> Result<Map<String, Value>, Error> {
+    let number = |key: &str| quote.get(key).filter(|v| v.is_number()).cloned();
+    let mut data = Map::new();
+    for (ours, theirs) in [
+        ("current_price", "currentOrderPrice"),
+        ("new_price", "modifiedOrderPrice"),
+        ("upgrade_cost", "upgradecost"),
+        ("remaining_months", "remainingmonths"),
+    ] {
+        let value = number(theirs).ok_or_else(|| api::unexpected(Safety::Read, "a price quote without its amounts"))?;
+        data.insert(ours.to_owned(), value);
+    }
+    if let Some(expires) = quote.get("endtime").and_then(epoch_to_rfc3339) {
+        data.insert("expires_at".into(), Value::String(expires));
+    }
+    Ok(Map::from_iter([("quote".to_owned(), Value::Object(data))]))
+}
+
+/// Details by `order_id`, or by `domain` through `orderid.json` (a bare integer answer).
+pub fn details(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
+    let order_id = match (&api.service().order_id, api.service().domain.clone()) {
+        (Some(id), _) => id.0.clone(),
+        (None, Some(domain)) => order_id_for_domain(api, product, &domain)?,
+        (None, None) => return Err(Error::invalid("details needs `service.order_id` or `service.domain`.")),
+    };
+    fetch_details(api, product, &order_id)
+}
+
+/// The id of the newest order of `product` for `domain`.
+pub fn order_id_for_domain(api: &mut Api, product: &ProductSpec, domain: &str) -> Result<String, Error> {
+    let body = api.get(&path(product, "orderid"), &[("domain-name", domain)])?;
+    id_text(&body)
+        .filter(|id| id.chars().all(|c| c.is_ascii_digit()))
+        .ok_or_else(|| api::unexpected(Safety::Read, "an order id that is not a number"))
+}
+
+pub fn fetch_details(api: &mut Api, product: &ProductSpec, order_id: &str) -> Result<Outcome, Error> {
+    let body = api.get(&path(product, "details"), &[("order-id", order_id)])?;
+    let text = |key: &str| body.get(key).and_then(id_text);
+    let provider_status = text("currentstatus");
+    let status = provider_status.as_deref().and_then(status_of);
+    let mut data = Map::new();
+    let mut put = |key: &str, value: Option<Value>| {
+        data.insert(key.to_owned(), value.unwrap_or(Value::Null));
+    };
+    put("order_id", text("entityid").map(Value::String));
+    put("domain", text("domainname").or_else(|| text("description")).map(Value::String));
+    put("status", status.map(|s| serde_json::to_value(s).unwrap_or_default()));
+    put("provider_status", provider_status.map(Value::String));
+    put("product_key", text("productkey").map(Value::String));
+    put("plan_id", text("planid").map(Value::String));
+    put("customer_id", text("customerid").map(Value::String));
+    put("auto_renew", ["recurring", "autorenew", "isautorenew"].iter().find_map(|k| text(k)).map(|v| Value::Bool(v == "true")));
+    put("created_at", body.get("creationtime").and_then(epoch_to_rfc3339).map(Value::String));
+    put("expires_at", body.get("endtime").and_then(epoch_to_rfc3339).map(Value::String));
+    Ok(Outcome { order_id: text("entityid"), status, data, provider_response: body, ..Outcome::default() })
+}
+
+fn status_of(current: &str) -> Option<Status> {
+    match current.to_ascii_lowercase().as_str() {
+        "active" => Some(Status::Active),
+        "suspended" => Some(Status::Suspended),
+        "inactive" | "pending" => Some(Status::Pending),
+        "deleted" => Some(Status::Terminated),
+        _ => None,
+    }
+}
+
+/// LogicBoxes times are epoch seconds, as a string or a number.
+fn epoch_to_rfc3339(value: &Value) -> Option<String> {
+    let seconds: i64 = id_text(value)?.parse().ok()?;
+    let time = time::OffsetDateTime::from_unix_timestamp(seconds).ok()?;
+    time.format(&time::format_description::well_known::Rfc3339).ok()
+}
+
+/// The order's own control panel (`ManageServiceServletForAPI`, service-name = product key).
+/// The customer comes from the request, or from the order's details.
+pub fn product_login_url(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
+    let order_id = api.id(|s| &s.order_id);
+    let customer_id = match &api.service().customer_id {
+        Some(id) => id.0.clone(),
+        None => fetch_details(api, product, &order_id)?
+            .data
+            .get("customer_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| api::unexpected(Safety::Read, "order details without a customer id"))?,
+    };
+    manage_service_link(api, &order_id, &customer_id, ("service-name", product.key))
+}
+
+/// Any other order's panel: `service_name` from the documented list or a product key, or
+/// `panel: "whm"`.
+pub fn order_login_url(api: &mut Api) -> Result<Outcome, Error> {
+    let target = match (api.service().service_name.clone(), api.service().panel.clone()) {
+        (Some(name), None) if is_service_name(&name) => ("service-name", name),
+        (None, Some(panel)) if panel == "whm" => ("panel", panel),
+        (Some(_), Some(_)) => return Err(Error::invalid("Send either `service.service_name` or `service.panel`, not both.")),
+        (None, Some(_)) => return Err(Error::invalid("The request field `service.panel` must be \"whm\".")),
+        (None, None) => {
+            return Err(Error::invalid("client_area_url for an order needs `service.service_name` or `service.panel`."))
+        }
+        (Some(_), None) => {
+            return Err(Error::invalid(format!(
+                "The request field `service.service_name` must be one of {} or a hosting, server or email product key.",
+                SERVICE_NAMES.join(", ")
+            )))
+        }
+    };
+    let order_id = api.id(|s| &s.order_id);
+    let customer_id = api.id(|s| &s.customer_id);
+    manage_service_link(api, &order_id, &customer_id, (target.0, &target.1))
+}
+
+fn is_service_name(name: &str) -> bool {
+    SERVICE_NAMES.contains(&name)
+        || (name.len() <= 64
+            && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            && PRODUCT_KEY_FAMILIES.iter().any(|family| name.contains(family)))
+}
+
+fn manage_service_link(api: &mut Api, order_id: &str, customer_id: &str, target: (&str, &str)) -> Result<Outcome, Error> {
+    let token = panel::login_token(api, customer_id)?;
+    let mut outcome = panel::servlet_link(api, "ManageServiceServletForAPI", &[("auth-token", &token), ("orderid", order_id), target])?;
+    outcome.order_id = Some(order_id.to_owned());
+    Ok(outcome.data("customer_id", customer_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_names_are_the_documented_ones_or_product_keys() {
+        for ok in ["dns", "free_email", "websitebuilder", "singledomainhostinglinuxus", "dedicatedserverlinuxus", "sitelock", "enterpriseemailus"] {
+            assert!(is_service_name(ok), "{ok}");
+        }
+        for bad in ["", "DNS", "whm", "dns&panel=whm", "webhosting\n", "randomkey", "hosting/../x"] {
+            assert!(!is_service_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn epoch_strings_become_rfc3339() {
+        assert_eq!(epoch_to_rfc3339(&Value::from("1572096892")).as_deref(), Some("2019-10-26T13:34:52Z"));
+        assert_eq!(epoch_to_rfc3339(&Value::from(0)).as_deref(), Some("1970-01-01T00:00:00Z"));
+        assert_eq!(epoch_to_rfc3339(&Value::from("soon")), None);
+    }
+
+    #[test]
+    fn a_failed_or_foreign_answer_to_a_change_is_not_success() {
+        assert!(action_data(&serde_json::json!(true)).is_err());
+        assert!(action_data(&serde_json::json!({"foo": 1})).is_err());
+        let data = action_data(&serde_json::json!({"entityid": "5", "actionstatus": "Success", "eaqid": 9})).unwrap();
+        assert_eq!(data["action_id"], "9");
+    }
+}
