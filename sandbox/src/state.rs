@@ -32,7 +32,7 @@ pub struct World {
 
 impl World {
     pub fn new() -> Self {
-        World { clock_offset_s: 0, lb: LbState::seeded(), stats: Stats::default(), received: VecDeque::new() }
+        World { clock_offset_s: 0, lb: LbState::seeded(wall_clock()), stats: Stats::default(), received: VecDeque::new() }
     }
 
     /// Back to the seeded state. The clock offset and statistics are reset too.
@@ -40,9 +40,9 @@ impl World {
         *self = World::new();
     }
 
+    /// The simulated clock: the wall clock moved on by `POST /_sandbox/clock`.
     pub fn now(&self) -> i64 {
-        let wall = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
-        wall + self.clock_offset_s
+        wall_clock() + self.clock_offset_s
     }
 
     pub fn record(&mut self, route: &str, request: &SimRequest) {
@@ -69,6 +69,11 @@ impl World {
     pub fn fixtures(&self) -> Value {
         json!({ "logicboxes": self.lb.fixtures() })
     }
+}
+
+/// Epoch seconds now, by the real clock.
+fn wall_clock() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 /// A random token of the given number of hex digits.

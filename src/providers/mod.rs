@@ -8,6 +8,8 @@ use crate::response::{Error, Outcome};
 
 pub mod catalog;
 pub mod logicboxes;
+pub mod racknap;
+pub mod websoftsolus;
 
 /// What one operation of one product needs from `service`.
 #[derive(Debug)]
@@ -83,7 +85,7 @@ pub trait Provider: Sync {
 }
 
 /// Every provider the library drives.
-pub static REGISTRY: &[&dyn Provider] = &[&logicboxes::LogicBoxes];
+pub static REGISTRY: &[&dyn Provider] = &[&logicboxes::LogicBoxes, &racknap::RackNap, &websoftsolus::WebSoftSolus];
 
 pub fn find(name: &str) -> Option<&'static dyn Provider> {
     REGISTRY.iter().copied().find(|p| p.spec().name == name)

@@ -1,0 +1,307 @@
+//! The licence reseller API ("WebSoftSolus", doc 003): Plesk, cPanel and Virtuozzo licences,
+//! ordered, inspected and terminated with a bearer token from `POST /access/token`.
+//!
+//! Where the documentation is silent, the API is only assumed to answer 401 to a bad or expired
+//! token and a non-2xx status with a JSON message for other errors.
+
+mod products;
+mod token;
+
+use serde_json::Value;
+use url::Url;
+
+use super::{Call, OperationSpec, ProductSpec, Provider, ProviderSpec};
+use crate::http::{self, Exchange, Method, Reply, Safety};
+use crate::operation::Operation as Op;
+use crate::request::{AccountField as A, Field as F};
+use crate::response::{Error, ErrorCode, Outcome, Status};
+
+const LIVE_URL: &str = "https://api.websoftsolus.com/";
+
+pub struct WebSoftSolus;
+
+const fn licence_operations(create_options: &'static [&'static str], optional: &'static [&'static str]) -> [OperationSpec; 3] {
+    [
+        OperationSpec {
+            options_required: create_options,
+            options_optional: optional,
+            ..OperationSpec::new(Op::Create, &[F::Months], &[F::Options])
+        },
+        OperationSpec::new(Op::Terminate, &[F::OrderId], &[]),
+        OperationSpec::new(Op::Details, &[F::OrderId], &[]),
+    ]
+}
+
+static PLESK: [OperationSpec; 3] = licence_operations(
+    &["product", "os"],
+    &["title", "comment", "wpb_sites", "wpb_options", "applications", "cbm_clients", "language_pack", "antivirus"],
+);
+static CPANEL: [OperationSpec; 3] = licence_operations(&["product", "server_ip"], &["title", "comment", "addons"]);
+static VIRTUOZZO: [OperationSpec; 3] = licence_operations(&["product", "os"], &["title", "comment"]);
+
+static SPEC: ProviderSpec = ProviderSpec {
+    name: "websoftsolus",
+    api_title: "The licence API",
+    account_required: &[A::Login, A::Secret],
+    account_optional: &[A::TestMode, A::BaseUrl, A::CaCertPem],
+    operations: &[OperationSpec::new(Op::TestConnection, &[], &[]), OperationSpec::new(Op::Plans, &[], &[])],
+    products: &[
+        ProductSpec { key: "plesk", operations: &PLESK },
+        ProductSpec { key: "cpanel", operations: &CPANEL },
+        ProductSpec { key: "virtuozzo", operations: &VIRTUOZZO },
+    ],
+};
+
+impl Provider for WebSoftSolus {
+    fn spec(&self) -> &'static ProviderSpec {
+        &SPEC
+    }
+
+    fn perform(&self, call: &mut Call<'_>) -> Result<Outcome, Error> {
+        let root = api_root(&call.request.account)?;
+        let product = call.product;
+        let api = &mut Api { call, root };
+        match (product, api.call.operation) {
+            (_, Op::TestConnection) => test_connection(api),
+            (_, Op::Plans) => plans(api),
+            (Some(p), Op::Create) => create(api, p),
+            (Some(p), Op::Terminate) => terminate(api, p),
+            (Some(p), Op::Details) => details(api, p),
+            _ => Err(Error::internal("The licence provider lacks a handler that its table declares.")),
+        }
+    }
+}
+
+/// `base_url` replaces the live endpoint; `test_mode` adds the API's `/test/` environment.
+fn api_root(account: &crate::request::Account) -> Result<Url, Error> {
+    let root = match account.base_url.as_deref() {
+        Some(base) => http::endpoint("base_url", base)?,
+        None => Url::parse(LIVE_URL).expect("constant URL"),
+    };
+    Ok(if account.test_mode { http::join(&root, "test/") } else { root })
+}
+
+/// A call in progress against one licence account.
+pub struct Api<'c, 'a> {
+    call: &'c mut Call<'a>,
+    root: Url,
+}
+
+impl Api<'_, '_> {
+    /// The root with path segments appended, each one percent-encoded.
+    fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.root.clone();
+        url.path_segments_mut().expect("http(s) URLs have paths").pop_if_empty().extend(segments);
+        url
+    }
+
+    /// Sends with the account's token; a 401 refreshes the token once and replays once (a
+    /// refused token means the request was not carried out).
+    fn send(&mut self, method: Method, segments: &[&str], form: Option<Vec<(String, String)>>, safety: Safety) -> Result<Value, Error> {
+        let mut token = token::get(self, None)?;
+        let mut reply = self.exchange(method, segments, form.clone(), &token, safety)?;
+        if reply.status == 401 {
+            token = token::get(self, Some(&token))?;
+            reply = self.exchange(method, segments, form, &token, safety)?;
+        }
+        parse_reply_for(&reply, safety)
+    }
+
+    fn exchange(&mut self, method: Method, segments: &[&str], form: Option<Vec<(String, String)>>, token: &str, safety: Safety) -> Result<Reply, Error> {
+        let exchange = Exchange {
+            form,
+            headers: vec![("authorization", format!("Bearer {token}"))],
+            ..Exchange::new(method, self.url(segments), safety)
+        };
+        self.call.session.send(&exchange).map_err(|e| e.into_error(safety))
+    }
+
+    fn order_id(&self) -> Result<String, Error> {
+        let key = self.call.request.service.order_id.as_ref().map(|id| id.0.clone()).unwrap_or_default();
+        let plausible = !key.is_empty() && key.len() <= 64 && key.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c));
+        if plausible {
+            Ok(key)
+        } else {
+            Err(Error::invalid("The request field `service.order_id` must be a licence key number such as PLSK.04867003."))
+        }
+    }
+}
+
+/// What an error body says, whichever key it uses.
+fn message_of(body: &str) -> Option<String> {
+    let value: Value = serde_json::from_str(body.trim()).ok()?;
+    if let Some(text) = value.as_str() {
+        return Some(text.to_owned());
+    }
+    ["message", "error", "error_description", "detail"]
+        .iter()
+        .find_map(|k| value.get(*k).and_then(Value::as_str).map(str::to_owned))
+}
+
+fn parse_reply(reply: &Reply) -> Result<Value, Error> {
+    parse_reply_for(reply, Safety::Read)
+}
+
+/// 2xx with JSON (or nothing) is success; anything else is an error carrying the API's message.
+pub fn parse_reply_for(reply: &Reply, safety: Safety) -> Result<Value, Error> {
+    let text = reply.body.trim();
+    if (200..300).contains(&reply.status) {
+        if text.is_empty() {
+            return Ok(Value::Null);
+        }
+        return serde_json::from_str(text).map_err(|_| unreadable(reply, safety));
+    }
+    let Some(message) = message_of(text) else {
+        return Err(unreadable(reply, safety));
+    };
+    let (code, summary) = match reply.status {
+        401 | 403 => (ErrorCode::AuthenticationFailed, "The licence API refused the credentials; check account.login and account.secret."),
+        404 => (ErrorCode::NotFound, "The licence API does not know that licence; check the key number."),
+        429 => (ErrorCode::RateLimited, "The licence API asks to slow down; try again later."),
+        _ => (ErrorCode::ProviderError, "The licence API refused the request; its message says why."),
+    };
+    Err(Error::new(code, summary).from_provider(Some(message), Some(reply.status)))
+}
+
+fn unreadable(reply: &Reply, safety: Safety) -> Error {
+    let (code, tail) = match safety {
+        Safety::Change => (ErrorCode::OutcomeUnknown, " The change may have been made: check the licence before acting again."),
+        Safety::Read => (ErrorCode::ProviderError, ""),
+    };
+    Error::new(code, format!("The licence API answered HTTP {} with a body that is not JSON.{tail}", reply.status))
+        .from_provider(None, Some(reply.status))
+}
+
+/// Checking the credentials is getting a token: always a fresh one here.
+fn test_connection(api: &mut Api) -> Result<Outcome, Error> {
+    token::get(api, None).and_then(|t| token::get(api, Some(&t)))?;
+    Ok(Outcome::default().data("reachable", true))
+}
+
+fn create(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
+    let licence = products::find(product.key).ok_or_else(|| Error::internal("licence product without a table row"))?;
+    let request = api.call.request;
+    let options = &request.service.options;
+    let title = match (options.get("title").and_then(Value::as_str), request.idempotency_key.as_deref()) {
+        (Some(title), _) if !title.is_empty() => title.to_owned(),
+        (_, Some(key)) => key.to_owned(),
+        _ => return Err(Error::invalid("A licence needs a title: send `idempotency_key` (used as the title) or `service.options.title`.")),
+    };
+    let form = products::order_form(licence, &title, request.service.months.unwrap_or_default(), options)?;
+    let body = api.send(Method::Post, &["license", product.key, "order"], Some(form), Safety::Change)?;
+    let key = key_of(&body).ok_or_else(|| {
+        Error::new(ErrorCode::OutcomeUnknown, "The licence API accepted the order without a key number; look for a licence titled with the idempotency key before ordering again.")
+    })?;
+    Ok(Outcome { order_id: Some(key), provider_response: body, ..Outcome::with_status(Status::Active) }.data("title", title))
+}
+
+fn key_of(body: &Value) -> Option<String> {
+    let text = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_owned);
+    text(body).or_else(|| ["keyNumber", "key_number", "key", "licenseKey", "license", "id"].iter().find_map(|k| body.get(*k).and_then(text)))
+}
+
+fn terminate(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
+    let key = api.order_id()?;
+    let body = api.send(Method::Delete, &["license", product.key, &key], None, Safety::Change)?;
+    Ok(Outcome { order_id: Some(key), provider_response: body, ..Outcome::with_status(Status::Terminated) })
+}
+
+fn details(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
+    let key = api.order_id()?;
+    let body = api.send(Method::Get, &["license", product.key, &key], None, Safety::Read)?;
+    let field = |names: &[&str]| names.iter().find_map(|n| body.get(*n)).filter(|v| !v.is_null()).cloned().unwrap_or(Value::Null);
+    let status = field(&["status", "state"]).as_str().and_then(status_of);
+    let expires = field(&["expirationDate", "expiration_date", "expires", "expiry", "expires_at"]);
+    let mut outcome = Outcome { order_id: Some(key.clone()), status, ..Outcome::default() }
+        .data("key", field(&["keyNumber", "key_number", "key"]).as_str().map(str::to_owned).unwrap_or(key))
+        .data("product", product.key)
+        .data("title", field(&["title"]))
+        .data("comment", field(&["comment"]))
+        .data("status", status.map(|s| serde_json::to_value(s).unwrap_or_default()).unwrap_or(Value::Null))
+        .data("server_ip", field(&["serverIP", "server_ip", "ip"]))
+        .data("expires_at", expires.as_str().map(to_rfc3339).map(Value::from).unwrap_or(expires));
+    outcome.provider_response = body;
+    Ok(outcome)
+}
+
+fn status_of(text: &str) -> Option<Status> {
+    match text.to_ascii_lowercase().as_str() {
+        "active" | "ok" => Some(Status::Active),
+        "suspended" => Some(Status::Suspended),
+        "terminated" | "cancelled" | "canceled" | "deleted" => Some(Status::Terminated),
+        "pending" | "processing" => Some(Status::Pending),
+        _ => None,
+    }
+}
+
+/// A bare date becomes midnight UTC; anything else is kept as the API gave it.
+fn to_rfc3339(text: &str) -> String {
+    let date = time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]"));
+    match date {
+        Ok(date) => format!("{date}T00:00:00Z"),
+        Err(_) => text.to_owned(),
+    }
+}
+
+/// The orderable versions of one product, or of all three.
+fn plans(api: &mut Api) -> Result<Outcome, Error> {
+    let keys: Vec<&'static str> = match api.call.product {
+        Some(p) => vec![p.key],
+        None => SPEC.products.iter().map(|p| p.key).collect(),
+    };
+    let mut plans = Vec::new();
+    let mut responses = serde_json::Map::new();
+    for key in keys {
+        let body = api.send(Method::Get, &["license", key, "order"], None, Safety::Read)?;
+        let items = body.as_array().cloned().unwrap_or_default();
+        for item in items {
+            let name = item.as_str().map(str::to_owned).or_else(|| item.get("product").or_else(|| item.get("name")).and_then(Value::as_str).map(str::to_owned));
+            if let Some(name) = name {
+                plans.push(serde_json::json!({"product": key, "plan_id": name, "name": name, "status": "active"}));
+            }
+        }
+        responses.insert(key.to_owned(), body);
+    }
+    Ok(Outcome { provider_response: Value::Object(responses), ..Outcome::default() }.data("plans", plans))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalog_rows_agree_with_the_validation_table() {
+        for product in SPEC.products {
+            let licence = products::find(product.key).unwrap();
+            let mut required = vec!["product"];
+            required.extend(licence.choices.iter().filter(|c| c.default.is_none()).map(|c| c.ours));
+            if licence.needs_server_ip {
+                required.push("server_ip");
+            }
+            let create = product.operation(Op::Create).unwrap();
+            assert_eq!(create.options_required, required.as_slice(), "{}", product.key);
+            for choice in licence.choices.iter().filter(|c| c.default.is_some()) {
+                assert!(create.options_optional.contains(&choice.ours), "{}", choice.ours);
+            }
+            assert_eq!(create.options_optional.contains(&"addons"), !licence.addons.is_empty());
+        }
+    }
+
+    #[test]
+    fn test_mode_adds_the_test_environment() {
+        let mut account = crate::request::Account::default();
+        assert_eq!(api_root(&account).unwrap().as_str(), "https://api.websoftsolus.com/");
+        account.test_mode = true;
+        assert_eq!(api_root(&account).unwrap().as_str(), "https://api.websoftsolus.com/test/");
+        account.base_url = Some("http://127.0.0.1:9/websoftsolus".into());
+        assert_eq!(api_root(&account).unwrap().as_str(), "http://127.0.0.1:9/websoftsolus/test/");
+    }
+
+    #[test]
+    fn errors_keep_the_api_message() {
+        let e = parse_reply_for(&Reply { status: 404, body: r#"{"message":"No such key"}"#.into() }, Safety::Read).unwrap_err();
+        assert_eq!((e.code, e.provider_message.as_deref()), (ErrorCode::NotFound, Some("No such key")));
+        let e = parse_reply_for(&Reply { status: 502, body: "<html>".into() }, Safety::Change).unwrap_err();
+        assert_eq!(e.code, ErrorCode::OutcomeUnknown);
+    }
+}
