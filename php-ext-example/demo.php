@@ -5,20 +5,177 @@ declare(strict_types=1);
 /*
  * php demo.php SANDBOX_URL        (or set HOSTPROV_SANDBOX_URL)
  *
- * Drives a LogicBoxes reseller customer through hostprov against a running hostprov-sandbox:
- * test the connection, suspend, unsuspend, and open the customer's control panel by single
- * sign-on. Start the sandbox first:
+ * Drives LogicBoxes services through hostprov against a running hostprov-sandbox, using only
+ * src/HostProv.php, the header and the library:
+ *
+ *   - a reseller customer: test the connection, suspend, unsuspend, open the control panel;
+ *   - the plans, as a panel's config dropdown would list them;
+ *   - a SiteLock and a CodeGuard order: create → details → suspend → unsuspend →
+ *     change_package (dry run, then real) → renew → client_area_url → terminate;
+ *   - a seeded DNS order through the generic `order` product: suspend → unsuspend → client_area_url.
+ *
+ * Each step prints its name and envelope, then one line with what the sandbox itself says of the
+ * service (`/_sandbox/orders` or `/_sandbox/customers`); every client_area_url link is opened as a
+ * browser would and its HTTP status printed. Ids come from `/_sandbox/fixtures`. Start the
+ * sandbox first:
  *
  *     target/debug/hostprov-sandbox --listen 127.0.0.1:0
  *
- * The library is target/debug/libhostprov.so unless HOSTPROV_LIB names another.
- * Exits non-zero as soon as a step fails.
+ * The client_area_url links printed here carry live login tokens: fine against the sandbox, but a
+ * panel hands such a link to the customer's browser and never logs it.
+ *
+ * The library is target/debug/libhostprov.so unless HOSTPROV_LIB names another. A scenario stops
+ * at its first failed step; the demo exits 1 when any step failed.
+ *
+ * The flow is data: SCENARIOS below is a list of scenarios, each a list of steps. Another provider
+ * (RackNap, the licence products) is one more account in accounts() and more scenarios; nothing
+ * else changes.
  */
 
 require_once __DIR__ . '/src/HostProv.php';
 
 use HostProv\Client;
 use HostProv\HostProvException;
+
+const JSON_OUT = JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE;
+const CLIENT_IP = '203.0.113.9';
+
+/**
+ * One step of a scenario:
+ *
+ *   0          the operation ("create", "suspend", …), run with Client::call()
+ *   'label'    the name printed (default: the operation)
+ *   'service'  the request's `service`; a value "{name}" is the scenario variable `name`, and
+ *              "{name}" inside a longer string is replaced by it
+ *   'options'  the request's `options` (`dry_run`, …)
+ *   'save'     variable => dotted path in the envelope, read after the step (e.g. the new order_id)
+ *   'expect'   dotted path in the envelope => the value it must have
+ *   'url_has'  strings the envelope's `url` must contain
+ *   'sandbox'  field => the value the sandbox's own record of the service must have afterwards
+ *
+ * The lifecycle of a LogicBoxes product with its own API (SiteLock, CodeGuard, …).
+ */
+const PRODUCT_LIFECYCLE = [
+    ['create', 'service' => ['domain' => '{domain}', 'customer_id' => '{customer_id}', 'plan_id' => '{plan_id}'],
+        'save' => ['order_id' => 'order_id'], 'expect' => ['status' => 'active'],
+        'sandbox' => ['product' => '{product}', 'status' => 'active', 'plan_id' => '{plan_id}']],
+    ['details', 'service' => ['order_id' => '{order_id}'],
+        'expect' => ['status' => 'active', 'data.domain' => '{domain}', 'data.plan_id' => '{plan_id}'],
+        'sandbox' => ['status' => 'active', 'plan_id' => '{plan_id}']],
+    ['suspend', 'service' => ['order_id' => '{order_id}', 'reason' => 'Overdue invoice'],
+        'expect' => ['status' => 'suspended'], 'sandbox' => ['status' => 'suspended', 'plan_id' => '{plan_id}']],
+    ['unsuspend', 'service' => ['order_id' => '{order_id}'],
+        'expect' => ['status' => 'active'], 'sandbox' => ['status' => 'active', 'plan_id' => '{plan_id}']],
+    ['change_package', 'label' => 'change_package (dry run)', 'service' => ['order_id' => '{order_id}', 'new_plan_id' => '{new_plan_id}'],
+        'options' => ['dry_run' => true], 'expect' => ['data.dry_run' => true],
+        'sandbox' => ['status' => 'active', 'plan_id' => '{plan_id}']],
+    ['change_package', 'service' => ['order_id' => '{order_id}', 'new_plan_id' => '{new_plan_id}'],
+        'expect' => ['data.dry_run' => false, 'data.plan_id' => '{new_plan_id}'],
+        'sandbox' => ['status' => 'active', 'plan_id' => '{new_plan_id}']],
+    ['renew', 'service' => ['order_id' => '{order_id}'],
+        'sandbox' => ['status' => 'active', 'plan_id' => '{new_plan_id}']],
+    ['client_area_url', 'service' => ['order_id' => '{order_id}', 'client_ip' => CLIENT_IP],
+        'url_has' => ['orderid={order_id}', 'service-name={product}'],
+        'sandbox' => ['status' => 'active', 'plan_id' => '{new_plan_id}']],
+    ['terminate', 'service' => ['order_id' => '{order_id}'],
+        'expect' => ['status' => 'terminated'], 'sandbox' => ['status' => 'terminated', 'plan_id' => '{new_plan_id}']],
+];
+
+/** Any other LogicBoxes order (DNS, hosting, …), through the generic `order` product. */
+const GENERIC_ORDER_LIFECYCLE = [
+    ['suspend', 'service' => ['order_id' => '{order_id}', 'reason' => 'Overdue invoice'],
+        'expect' => ['status' => 'suspended'], 'sandbox' => ['status' => 'suspended']],
+    ['unsuspend', 'service' => ['order_id' => '{order_id}'],
+        'expect' => ['status' => 'active'], 'sandbox' => ['status' => 'active']],
+    ['client_area_url', 'service' => ['order_id' => '{order_id}', 'customer_id' => '{customer_id}', 'client_ip' => CLIENT_IP, 'service_name' => '{service_name}'],
+        'url_has' => ['orderid={order_id}', 'service-name={service_name}'], 'sandbox' => ['status' => 'active']],
+];
+
+/** A LogicBoxes reseller customer. */
+const CUSTOMER_LIFECYCLE = [
+    ['test_connection', 'expect' => ['data.reachable' => true]],
+    ['suspend', 'service' => ['customer_id' => '{customer_id}', 'reason' => 'Overdue invoice'],
+        'expect' => ['status' => 'suspended'], 'sandbox' => ['status' => 'suspended']],
+    ['unsuspend', 'service' => ['customer_id' => '{customer_id}', 'reason' => 'Invoice paid'],
+        'expect' => ['status' => 'active'], 'sandbox' => ['status' => 'active']],
+    ['client_area_url', 'service' => ['customer_id' => '{customer_id}', 'client_ip' => CLIENT_IP],
+        'url_has' => ['AutoLoginServlet'], 'sandbox' => ['status' => 'active']],
+];
+
+/** What the sandbox says of an order (`/_sandbox/orders`) and of a customer (`/_sandbox/customers`). */
+const WATCH_ORDER = ['route' => 'orders', 'key' => 'order_id', 'fields' => ['status', 'plan_id']];
+const WATCH_CUSTOMER = ['route' => 'customers', 'key' => 'customer_id', 'fields' => ['status']];
+
+/**
+ * The scenarios, built from the sandbox's fixtures. A scenario: its title, provider, product
+ * (null for account-level operations), variables, fields added to every step's `service`, what
+ * the sandbox is asked after each step (null: nothing), and its steps.
+ *
+ * @param array<string, mixed> $fixtures the body of GET /_sandbox/fixtures
+ * @return list<array<string, mixed>>
+ */
+function scenarios(array $fixtures): array
+{
+    $lb = $fixtures['logicboxes'];
+    $customer = $lb['customers'][0]['customer_id'];
+    $product = static fn (string $key, array $service = []): array => [
+        'title' => "LogicBoxes {$key} order",
+        'provider' => 'logicboxes',
+        'product' => $key,
+        'vars' => [
+            'product' => $key,
+            'domain' => "demo-{$key}.example",
+            'customer_id' => $customer,
+            'plan_id' => $lb['plans'][$key][0],
+            'new_plan_id' => $lb['plans'][$key][1],
+        ],
+        'service' => $service,
+        'watch' => WATCH_ORDER,
+        'steps' => PRODUCT_LIFECYCLE,
+    ];
+    $dns = seededOrder($lb['orders'], 'dns');
+
+    return [
+        ['title' => 'LogicBoxes reseller customer', 'provider' => 'logicboxes', 'product' => 'customer',
+            'vars' => ['customer_id' => $customer], 'service' => [], 'watch' => WATCH_CUSTOMER, 'steps' => CUSTOMER_LIFECYCLE],
+        ['title' => 'LogicBoxes plans', 'provider' => 'logicboxes', 'product' => null,
+            'vars' => [], 'service' => [], 'watch' => null, 'steps' => [['plans']]],
+        $product('sitelock'),
+        $product('codeguard', ['months' => 12]), // CodeGuard's API wants the term on create, renew and change
+        ['title' => 'LogicBoxes seeded DNS order (generic `order`)', 'provider' => 'logicboxes', 'product' => 'order',
+            'vars' => ['order_id' => $dns['order_id'], 'customer_id' => $dns['customer_id'], 'service_name' => 'dns'],
+            'service' => [], 'watch' => WATCH_ORDER, 'steps' => GENERIC_ORDER_LIFECYCLE],
+    ];
+}
+
+/**
+ * The reseller account of each provider, pointing at the sandbox.
+ *
+ * @param array<string, mixed> $fixtures
+ * @return array<string, array<string, mixed>>
+ */
+function accounts(string $sandbox, array $fixtures): array
+{
+    return [
+        'logicboxes' => [
+            'auth_userid' => $fixtures['logicboxes']['auth_userid'],
+            'api_key' => $fixtures['logicboxes']['api_key'],
+            'base_url' => "{$sandbox}/logicboxes",
+            'panel_url' => "{$sandbox}/logicboxes",
+        ],
+    ];
+}
+
+/** @param list<array<string, mixed>> $orders @return array<string, mixed> */
+function seededOrder(array $orders, string $product): array
+{
+    foreach ($orders as $order) {
+        if (($order['product'] ?? null) === $product) {
+            return $order;
+        }
+    }
+    fail("/_sandbox/fixtures lists no seeded {$product} order.");
+}
 
 /** @return array{int, string} HTTP status and body */
 function fetch(string $method, string $url, ?string $json = null): array
@@ -37,24 +194,158 @@ function fetch(string $method, string $url, ?string $json = null): array
     return [(int) $m[1], $body];
 }
 
+/** @return mixed the JSON body of a sandbox admin route */
+function admin(string $sandbox, string $method, string $route): mixed
+{
+    [$status, $body] = fetch($method, "{$sandbox}/_sandbox/{$route}", $method === 'POST' ? '{}' : null);
+    if ($status !== 200) {
+        fail("{$method} {$sandbox}/_sandbox/{$route} answered HTTP {$status}; is the sandbox running there?");
+    }
+    return json_decode($body, true, 512, JSON_THROW_ON_ERROR);
+}
+
 function fail(string $message): never
 {
     fwrite(STDERR, "demo: {$message}\n");
     exit(1);
 }
 
-/** Prints a step's name and envelope; stops the demo when the step failed. */
-function step(string $name, callable $run): array
+/** A step that did not go as the table says. */
+final class StepFailed extends RuntimeException
 {
-    echo "== {$name}\n";
-    try {
-        $envelope = $run();
-    } catch (HostProvException $e) {
-        echo json_encode($e->getEnvelope(), JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES), "\n";
-        fail("{$name} failed: {$e->getErrorCode()}: {$e->getMessage()}");
+}
+
+/** "{name}" is the variable itself (any type); "{name}" inside a longer string is its text. */
+function fill(mixed $value, array $vars): mixed
+{
+    if (is_array($value)) {
+        return array_map(static fn (mixed $v): mixed => fill($v, $vars), $value);
     }
-    echo json_encode($envelope, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES), "\n";
-    return $envelope;
+    if (!is_string($value)) {
+        return $value;
+    }
+    $lookup = static function (string $name) use ($vars): mixed {
+        if (!array_key_exists($name, $vars)) {
+            throw new StepFailed("the table uses {{$name}}, which is not known yet");
+        }
+        return $vars[$name];
+    };
+    if (preg_match('/^\{(\w+)\}$/', $value, $m)) {
+        return $lookup($m[1]);
+    }
+    return preg_replace_callback('/\{(\w+)\}/', static fn (array $m): string => (string) $lookup($m[1]), $value);
+}
+
+/** The value at a dotted path ("data.quote.new_price"), or null. */
+function dig(array $envelope, string $path): mixed
+{
+    $value = $envelope;
+    foreach (explode('.', $path) as $key) {
+        if (!is_array($value) || !array_key_exists($key, $value)) {
+            return null;
+        }
+        $value = $value[$key];
+    }
+    return $value;
+}
+
+function show(mixed $value): string
+{
+    return json_encode($value, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
+}
+
+/**
+ * Runs one step and prints it. Throws StepFailed when the envelope is an error or does not say
+ * what the table expects.
+ *
+ * @param array<string, mixed> $scenario
+ * @param array<string, mixed> $step
+ * @param array<string, mixed> $vars the scenario's variables; `save` adds to them
+ * @param array<string, array<string, mixed>> $accounts
+ */
+function runStep(Client $hostprov, string $sandbox, array $accounts, array $scenario, array $step, array &$vars): void
+{
+    $operation = $step[0];
+    echo "== {$scenario['title']}: " . ($step['label'] ?? $operation) . "\n";
+
+    $request = [
+        'provider' => $scenario['provider'],
+        'account' => $accounts[$scenario['provider']],
+        'service' => fill(($step['service'] ?? []) + $scenario['service'], $vars),
+    ];
+    if ($scenario['product'] !== null) {
+        $request['product'] = $scenario['product'];
+    }
+    if (isset($step['options'])) {
+        $request['options'] = $step['options'];
+    }
+
+    try {
+        $envelope = $hostprov->call($operation, $request);
+    } catch (HostProvException $e) {
+        echo json_encode($e->getEnvelope(), JSON_OUT), "\n";
+        throw new StepFailed("{$e->getErrorCode()}: {$e->getMessage()}");
+    }
+    echo json_encode($envelope, JSON_OUT), "\n";
+
+    foreach ($step['save'] ?? [] as $name => $path) {
+        $vars[$name] = dig($envelope, $path);
+    }
+    $expected = ['operation' => $operation, 'provider' => $scenario['provider'], 'product' => $scenario['product']];
+    if (isset($vars['order_id'])) {
+        $expected['order_id'] = $vars['order_id'];
+    }
+    foreach ($expected + fill($step['expect'] ?? [], $vars) as $path => $value) {
+        if (dig($envelope, $path) !== $value) {
+            throw new StepFailed("the envelope's {$path} is " . show(dig($envelope, $path)) . ', expected ' . show($value));
+        }
+    }
+    foreach (fill($step['url_has'] ?? [], $vars) as $part) {
+        if (!str_contains((string) $envelope['url'], $part)) {
+            throw new StepFailed("the url lacks {$part}");
+        }
+    }
+
+    if ($scenario['watch'] !== null) {
+        watch($sandbox, $scenario, $vars, fill($step['sandbox'] ?? [], $vars));
+    }
+    if ($operation === 'client_area_url') {
+        // The link as the customer's browser follows it.
+        [$status] = fetch('GET', (string) $envelope['url']);
+        echo "   GET the client area link: HTTP {$status}\n";
+        if ($status !== 200) {
+            throw new StepFailed("the client area link answered HTTP {$status}, not 200");
+        }
+    }
+}
+
+/**
+ * Prints one line with what the sandbox says of the scenario's service and checks it.
+ *
+ * @param array<string, mixed> $scenario
+ * @param array<string, mixed> $vars
+ * @param array<string, mixed> $expected
+ */
+function watch(string $sandbox, array $scenario, array $vars, array $expected): void
+{
+    ['route' => $route, 'key' => $key, 'fields' => $fields] = $scenario['watch'];
+    $id = $vars[$key] ?? null;
+    $record = null;
+    foreach (admin($sandbox, 'GET', $route) as $row) {
+        if (($row[$key] ?? null) === $id && ($row['provider'] ?? null) === $scenario['provider']) {
+            $record = $row;
+        }
+    }
+    if ($record === null) {
+        throw new StepFailed("/_sandbox/{$route} does not list {$key} " . show($id));
+    }
+    $shown = array_map(static fn (string $f): string => "{$f}=" . show($record[$f] ?? null), $fields);
+    echo "   /_sandbox/{$route}: {$key} {$id} " . implode(' ', $shown) . "\n";
+    foreach ($expected as $field => $value) {
+        if (($record[$field] ?? null) !== $value) {
+            throw new StepFailed("/_sandbox/{$route} says {$field}=" . show($record[$field] ?? null) . ', expected ' . show($value));
+        }
+    }
 }
 
 $sandbox = $argv[1] ?? (getenv('HOSTPROV_SANDBOX_URL') ?: '');
@@ -64,41 +355,35 @@ if ($sandbox === '') {
 }
 $sandbox = rtrim($sandbox, '/');
 
-[$status] = fetch('POST', "{$sandbox}/_sandbox/reset", '{}');
-if ($status !== 200) {
-    fail("POST {$sandbox}/_sandbox/reset answered HTTP {$status}; is the sandbox running there?");
-}
-[$status, $body] = fetch('GET', "{$sandbox}/_sandbox/fixtures");
-$fixtures = $status === 200 ? json_decode($body, true) : null;
-$customerId = $fixtures['logicboxes']['customers'][0]['customer_id'] ?? null;
-if (!is_string($customerId)) {
-    fail("GET {$sandbox}/_sandbox/fixtures lists no LogicBoxes customer (HTTP {$status}).");
+admin($sandbox, 'POST', 'reset');
+$fixtures = admin($sandbox, 'GET', 'fixtures');
+if (!is_array($fixtures['logicboxes']['customers'][0] ?? null)) {
+    fail("GET {$sandbox}/_sandbox/fixtures lists no LogicBoxes customer.");
 }
 
 $hostprov = new Client();
-echo "hostprov {$hostprov->version()} (C ABI {$hostprov->abiVersion()}), sandbox {$sandbox}, customer {$customerId}\n";
+echo "hostprov {$hostprov->version()} (C ABI {$hostprov->abiVersion()}), sandbox {$sandbox}\n";
 
-$request = static fn (array $service): array => [
-    'provider' => 'logicboxes',
-    'product' => 'customer',
-    'account' => [
-        'auth_userid' => $fixtures['logicboxes']['auth_userid'] ?? '100000',
-        'api_key' => $fixtures['logicboxes']['api_key'] ?? 'sandbox-key',
-        'base_url' => "{$sandbox}/logicboxes",
-        'panel_url' => "{$sandbox}/logicboxes",
-    ],
-    'service' => $service,
-];
-
-step('test_connection', fn () => $hostprov->testConnection($request([])));
-step('suspend', fn () => $hostprov->suspend($request(['customer_id' => $customerId, 'reason' => 'Overdue invoice'])));
-step('unsuspend', fn () => $hostprov->unsuspend($request(['customer_id' => $customerId, 'reason' => 'Invoice paid'])));
-$login = step('client_area_url', fn () => $hostprov->clientAreaUrl($request(['customer_id' => $customerId, 'client_ip' => '203.0.113.9'])));
-
-echo "== open client_area_url\n";
-[$status] = fetch('GET', (string) $login['url']);
-echo "HTTP {$status}\n";
-if ($status !== 200) {
-    fail("the client area link answered HTTP {$status}, not 200.");
+$accounts = accounts($sandbox, $fixtures);
+$failed = [];
+$steps = 0;
+foreach (scenarios($fixtures) as $scenario) {
+    $vars = $scenario['vars'];
+    foreach ($scenario['steps'] as $step) {
+        $steps++;
+        try {
+            runStep($hostprov, $sandbox, $accounts, $scenario, $step, $vars);
+        } catch (StepFailed $e) {
+            $name = "{$scenario['title']}: " . ($step['label'] ?? $step[0]);
+            echo "   FAILED: {$e->getMessage()}\n";
+            $failed[] = "{$name}: {$e->getMessage()}";
+            break; // the scenario's later steps build on this one
+        }
+    }
 }
-echo "done\n";
+
+if ($failed !== []) {
+    fwrite(STDERR, 'demo: ' . count($failed) . " step(s) failed:\n  " . implode("\n  ", $failed) . "\n");
+    exit(1);
+}
+echo "done: {$steps} steps, all as expected\n";

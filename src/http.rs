@@ -27,6 +27,24 @@ const MAX_BODY_BYTES: u64 = 8 * 1024 * 1024;
 const MAX_LOGGED_BODY: usize = 64 * 1024;
 const BACKOFF_BASE: Duration = Duration::from_millis(100);
 
+/// When set, only loopback hosts may be contacted (see [`restrict_to_loopback`]).
+static LOOPBACK_ONLY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes every later call in this process refuse hosts other than loopback, before any DNS
+/// lookup or connection. For test suites and fuzzers, whose inputs may name a real provider.
+pub fn restrict_to_loopback() {
+    LOOPBACK_ONLY.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
 static USER_AGENT: &str = concat!("hostprov/", env!("CARGO_PKG_VERSION"));
 
 /// The default client, shared by every call of the process so connections are reused.
@@ -232,6 +250,12 @@ impl Session {
             response: None,
             error: None,
         };
+        if LOOPBACK_ONLY.load(std::sync::atomic::Ordering::SeqCst) && !is_loopback(&url) {
+            let error = TransportError { failure: Failure::NotSent, message: "This process may only reach loopback hosts.".into() };
+            record.error = Some(error.message.clone());
+            self.calls.push(record);
+            return Err(error);
+        }
         if remaining.is_zero() {
             let error = self.deadline_passed();
             record.error = Some(error.message.clone());
@@ -377,12 +401,7 @@ fn truncate(text: &str, max: usize) -> &str {
 pub fn endpoint(field: &str, text: &str) -> Result<Url, Error> {
     let url = Url::parse(text.trim())
         .map_err(|_| Error::invalid(format!("The request field `account.{field}` is not a valid URL.")))?;
-    let loopback = match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    };
+    let loopback = is_loopback(&url);
     match url.scheme() {
         "https" => {}
         "http" if loopback => {}

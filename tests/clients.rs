@@ -80,6 +80,22 @@ fn c_client_and_c_tests_compile_with_werror_and_run_clean_under_valgrind() {
 }
 
 #[test]
+fn c_tests_run_clean_under_address_and_undefined_behaviour_sanitizers() {
+    let env = Env::new();
+    let tests = compile_c("test_hostprov.c", &["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=all"]);
+    let output = run(
+        "C tests under ASan and UBSan",
+        Command::new(&tests)
+            .arg(env.url())
+            .arg(env.first_customer())
+            .env("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:exitcode=99")
+            .env("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1"),
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains(" passed, 0 failed"));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("runtime error"), "UBSan reported a problem");
+}
+
+#[test]
 fn php_ffi_client_tests_pass() {
     let env = Env::new();
     let output = run(

@@ -126,6 +126,35 @@ function statusOf(array $headers): int
     return (int) $m[1];
 }
 
+/** @return list<array{method: string, path: string, params: list<array{string, string}>}> */
+function receivedRequests(string $pathSuffix): array
+{
+    return array_values(array_filter(
+        sandbox()->admin('GET', 'requests'),
+        static fn (array $r): bool => str_ends_with($r['path'] ?? '', $pathSuffix),
+    ));
+}
+
+/** @param array{params: list<array{string, string}>} $request @return list<string> */
+function paramValues(array $request, string $name): array
+{
+    $values = [];
+    foreach ($request['params'] as [$key, $value]) {
+        if ($key === $name) {
+            $values[] = $value;
+        }
+    }
+    return $values;
+}
+
+/** Fetches a link as a browser would and returns the HTTP status and body. @return array{int, string} */
+function open(string $url): array
+{
+    $body = file_get_contents($url, false, stream_context_create(['http' => ['ignore_errors' => true, 'timeout' => 15]]));
+    check($body !== false && isset($http_response_header[0]), "an answer from {$url}");
+    return [statusOf($http_response_header), $body];
+}
+
 /** The sandbox the tests talk to: HOSTPROV_SANDBOX_URL, or a hostprov-sandbox process of our own. */
 final class Sandbox
 {
@@ -229,12 +258,53 @@ final class Sandbox
      */
     public function customerRequest(array $service, string $apiKey = SANDBOX_API_KEY): array
     {
-        return [
+        return $this->logicboxesRequest('customer', $service, [], $apiKey);
+    }
+
+    /**
+     * @param array<string, mixed> $service
+     * @param array<string, mixed> $options the request's `options` (`dry_run`, `timeout_ms`)
+     * @return array<string, mixed> a request for a LogicBoxes product (`sitelock`, `order`, …)
+     */
+    public function logicboxesRequest(string $product, array $service, array $options = [], string $apiKey = SANDBOX_API_KEY): array
+    {
+        $request = [
             'provider' => 'logicboxes',
-            'product' => 'customer',
+            'product' => $product,
             'account' => $this->account($apiKey),
             'service' => $service,
         ];
+        if ($options !== []) {
+            $request['options'] = $options;
+        }
+        return $request;
+    }
+
+    /** @return array<string, mixed> the seeded LogicBoxes data of `/_sandbox/fixtures` */
+    public function logicboxesFixtures(): array
+    {
+        $fixtures = $this->admin('GET', 'fixtures')['logicboxes'] ?? null;
+        if (!is_array($fixtures)) {
+            throw new \RuntimeException('no logicboxes section in /_sandbox/fixtures');
+        }
+        return $fixtures;
+    }
+
+    /** @return list<array<string, mixed>> every order the sandbox holds, as `/_sandbox/orders` lists them */
+    public function orders(): array
+    {
+        return $this->admin('GET', 'orders');
+    }
+
+    /** @return array<string, mixed>|null the sandbox's own view of one order, or null */
+    public function order(string $orderId, string $provider = 'logicboxes'): ?array
+    {
+        foreach ($this->orders() as $order) {
+            if (($order['order_id'] ?? null) === $orderId && ($order['provider'] ?? null) === $provider) {
+                return $order;
+            }
+        }
+        return null;
     }
 }
 

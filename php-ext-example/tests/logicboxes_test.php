@@ -9,35 +9,6 @@ namespace HostProv\Tests;
 const CANARY_KEY = 'canary-key-7f3a';
 const CLIENT_IP = '203.0.113.9';
 
-/** @return list<array{method: string, path: string, params: list<array{string, string}>}> */
-function receivedRequests(string $pathSuffix): array
-{
-    return array_values(array_filter(
-        sandbox()->admin('GET', 'requests'),
-        static fn (array $r): bool => str_ends_with($r['path'] ?? '', $pathSuffix),
-    ));
-}
-
-/** @param array{params: list<array{string, string}>} $request @return list<string> */
-function paramValues(array $request, string $name): array
-{
-    $values = [];
-    foreach ($request['params'] as [$key, $value]) {
-        if ($key === $name) {
-            $values[] = $value;
-        }
-    }
-    return $values;
-}
-
-/** Fetches a link as a browser would and returns the HTTP status and body. @return array{int, string} */
-function open(string $url): array
-{
-    $body = file_get_contents($url, false, stream_context_create(['http' => ['ignore_errors' => true, 'timeout' => 15]]));
-    check($body !== false && isset($http_response_header[0]), "an answer from {$url}");
-    return [statusOf($http_response_header), $body];
-}
-
 function test_account_points_at_the_sandbox(): void
 {
     $account = sandbox()->account();

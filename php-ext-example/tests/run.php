@@ -5,7 +5,7 @@ declare(strict_types=1);
 /*
  * php php-ext-example/tests/run.php [NAME-FILTER]
  *
- * Runs every function named test_* in the test files below and prints one line per test,
+ * Runs every function named test_* in the *_test.php files here and prints one line per test,
  * `ok - name` or `not ok - name: reason`, then `N passed, N failed`. Exit code 1 when any failed.
  *
  * Environment: HOSTPROV_SANDBOX_URL (else target/debug/hostprov-sandbox is started and stopped
@@ -15,10 +15,12 @@ declare(strict_types=1);
 namespace HostProv\Tests;
 
 require_once __DIR__ . '/harness.php';
-require_once __DIR__ . '/abi_test.php';
-require_once __DIR__ . '/client_test.php';
-require_once __DIR__ . '/logicboxes_test.php';
-require_once __DIR__ . '/hostile_test.php';
+// Every *_test.php next to this file, in name order.
+$testFiles = glob(__DIR__ . '/*_test.php') ?: [];
+sort($testFiles);
+foreach ($testFiles as $testFile) {
+    require_once $testFile;
+}
 
 error_reporting(E_ALL);
 set_error_handler(static function (int $level, string $message, string $file, int $line): bool {

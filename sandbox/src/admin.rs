@@ -21,6 +21,14 @@ pub fn handle(world: &mut World, req: &SimRequest, sub: &str) -> SimResponse {
             world.reset();
             ok(json!({"reset": true}))
         }
+        ("GET", "config") => ok(world.config.view()),
+        ("PUT", "config") => {
+            let changes = serde_json::from_slice::<Value>(&req.body).unwrap_or(Value::Null);
+            match world.config.update(&changes) {
+                Ok(()) => ok(world.config.view()),
+                Err(problem) => SimResponse::json(400, &json!({"error": problem})),
+            }
+        }
         ("POST", "clock") => {
             let advance = serde_json::from_slice::<Value>(&req.body).ok().and_then(|v| v.get("advance_s").and_then(Value::as_i64));
             match advance {

@@ -1,15 +1,23 @@
 //! hostprov-sandbox: stateful simulators of the LogicBoxes, RackNap and licence reseller APIs.
 //!
-//! It behaves as the real APIs do in the field (see the project's provider notes): bare-integer
-//! and bare-`true` bodies, errors as HTTP 500 with an `ERROR` body, parameters taken from the
-//! query string and the form body alike. Tests start it in-process with [`Sandbox::start`];
+//! It behaves as the real APIs do in the field (see the project's provider notes): LogicBoxes'
+//! bare-integer and bare-`true` bodies and errors as HTTP 500, RackNap's PHP-encoded answers and
+//! misspelled field names, the licence API's expiring bearer tokens and separate test
+//! environment; parameters are taken from the query string and the form body alike. Tests
+//! start it in-process with [`Sandbox::start`] (or [`Sandbox::start_with`] to configure it);
 //! panel developers run the `hostprov-sandbox` binary.
 
 mod admin;
+mod calendar;
+mod config;
+mod form;
 mod logicboxes;
+mod racknap;
 mod server;
 mod state;
+mod websoftsolus;
 mod wire;
 
+pub use config::{SandboxConfig, DEFAULT_TOKEN_TTL_S};
 pub use server::Sandbox;
-pub use state::{DEFAULT_LB_API_KEY, DEFAULT_LB_USERID};
+pub use state::{DEFAULT_LB_API_KEY, DEFAULT_LB_USERID, DEFAULT_RACKNAP_TOKEN, DEFAULT_WSS_LOGIN, DEFAULT_WSS_SECRET};

@@ -16,9 +16,10 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::config::SandboxConfig;
 use crate::state::World;
 use crate::wire::{SimRequest, SimResponse};
-use crate::{admin, logicboxes};
+use crate::{admin, logicboxes, racknap, websoftsolus};
 
 /// Request bodies beyond this are refused.
 const MAX_BODY: usize = 2 * 1024 * 1024;
@@ -33,8 +34,14 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
-    /// Starts serving on `listen` (e.g. `127.0.0.1:0` for any free port) on a thread of its own.
+    /// Starts serving on `listen` (e.g. `127.0.0.1:0` for any free port) on a thread of its own,
+    /// with the default configuration.
     pub fn start(listen: &str) -> io::Result<Sandbox> {
+        Sandbox::start_with(listen, SandboxConfig::default())
+    }
+
+    /// Starts serving on `listen` with `config` (a shorter token lifetime, say).
+    pub fn start_with(listen: &str, config: SandboxConfig) -> io::Result<Sandbox> {
         let listener = std::net::TcpListener::bind(listen)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
@@ -47,7 +54,7 @@ impl Sandbox {
         let thread = std::thread::Builder::new().name("hostprov-sandbox".into()).spawn(move || {
             runtime.block_on(async move {
                 match TcpListener::from_std(listener) {
-                    Ok(listener) => serve(listener, Arc::new(Mutex::new(World::new())), stopped).await,
+                    Ok(listener) => serve(listener, Arc::new(Mutex::new(World::new(config))), stopped).await,
                     Err(e) => eprintln!("hostprov-sandbox: cannot listen: {e}"),
                 }
             })
@@ -146,6 +153,10 @@ fn route(world: &Shared, req: &SimRequest) -> SimResponse {
         (format!("admin {sub}"), admin::handle(&mut world, req, sub))
     } else if let Some(sub) = req.path.strip_prefix("/logicboxes") {
         logicboxes::handle(&mut world, req, sub)
+    } else if let Some(sub) = req.path.strip_prefix("/racknap") {
+        racknap::handle(&mut world, req, sub)
+    } else if let Some(sub) = req.path.strip_prefix("/websoftsolus") {
+        websoftsolus::handle(&mut world, req, sub)
     } else {
         ("unknown".to_owned(), SimResponse::html(404, "<html><body>Not Found</body></html>"))
     };

@@ -1,16 +1,24 @@
 //! Everything the sandbox remembers, behind one lock: orders, customers, tokens, statistics,
-//! the simulated clock and the log of received requests.
+//! the simulated clock, the log of received requests and the sandbox's configuration.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 
+use crate::config::SandboxConfig;
 use crate::logicboxes::LbState;
+use crate::racknap::RnState;
+use crate::websoftsolus::LicenceState;
 use crate::wire::SimRequest;
 
 pub const DEFAULT_LB_USERID: &str = "100000";
 pub const DEFAULT_LB_API_KEY: &str = "sandbox-key";
+/// RackNap's `Validate: Bearer <token>`.
+pub const DEFAULT_RACKNAP_TOKEN: &str = "sandbox-token";
+/// The licence API's `login` and `secret`, the same for its live and test environments.
+pub const DEFAULT_WSS_LOGIN: &str = "reseller@example.com";
+pub const DEFAULT_WSS_SECRET: &str = "sandbox-secret";
 /// How many received requests `/_sandbox/requests` keeps.
 const REQUEST_LOG_LEN: usize = 1000;
 
@@ -25,19 +33,31 @@ pub struct Stats {
 pub struct World {
     /// Seconds added to the wall clock, so tests can expire tokens without waiting.
     pub clock_offset_s: i64,
+    pub config: SandboxConfig,
     pub lb: LbState,
+    pub racknap: RnState,
+    pub licences: LicenceState,
     pub stats: Stats,
     pub received: VecDeque<Value>,
 }
 
 impl World {
-    pub fn new() -> Self {
-        World { clock_offset_s: 0, lb: LbState::seeded(wall_clock()), stats: Stats::default(), received: VecDeque::new() }
+    pub fn new(config: SandboxConfig) -> Self {
+        World {
+            clock_offset_s: 0,
+            config,
+            lb: LbState::seeded(wall_clock()),
+            racknap: RnState::new(),
+            licences: LicenceState::default(),
+            stats: Stats::default(),
+            received: VecDeque::new(),
+        }
     }
 
-    /// Back to the seeded state. The clock offset and statistics are reset too.
+    /// Back to the seeded state. The clock offset and statistics are reset too; the
+    /// configuration is kept.
     pub fn reset(&mut self) {
-        *self = World::new();
+        *self = World::new(self.config.clone());
     }
 
     /// The simulated clock: the wall clock moved on by `POST /_sandbox/clock`.
@@ -59,7 +79,10 @@ impl World {
 
     /// Every order ever placed, in the envelope's vocabulary.
     pub fn orders(&self) -> Value {
-        Value::Array(self.lb.order_views())
+        let mut orders = self.lb.order_views();
+        orders.extend(self.racknap.order_views());
+        orders.extend(self.licences.order_views());
+        Value::Array(orders)
     }
 
     pub fn customers(&self) -> Value {
@@ -67,7 +90,11 @@ impl World {
     }
 
     pub fn fixtures(&self) -> Value {
-        json!({ "logicboxes": self.lb.fixtures() })
+        json!({
+            "logicboxes": self.lb.fixtures(),
+            "racknap": RnState::fixtures(),
+            "websoftsolus": LicenceState::fixtures(),
+        })
     }
 }
 

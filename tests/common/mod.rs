@@ -13,6 +13,7 @@ pub struct Env {
 impl Env {
     /// A fresh sandbox on a free loopback port: tests never share state.
     pub fn new() -> Env {
+        hostprov::http::restrict_to_loopback();
         let _ = rustls::crypto::ring::default_provider().install_default();
         let sandbox = Sandbox::start("127.0.0.1:0").expect("the sandbox starts on loopback");
         let http = reqwest::blocking::Client::builder()
@@ -76,8 +77,10 @@ impl Env {
     }
 }
 
-/// Calls the library by operation name and parses the envelope.
+/// Calls the library by operation name and parses the envelope. Tests never reach beyond
+/// loopback, whatever a request says.
 pub fn call(operation: &str, request: &Value) -> Value {
+    hostprov::http::restrict_to_loopback();
     let text = hostprov::call_named(operation, &request.to_string());
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("not an envelope ({e}): {text}"))
 }
@@ -116,5 +119,36 @@ impl Env {
     pub fn lb_plan(&self, product: &str, except: Option<&str>) -> String {
         let plans = self.lb_fixture("plans")[product].clone();
         plans.as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_owned()).find(|p| Some(p.as_str()) != except).unwrap()
+    }
+}
+
+impl Env {
+    pub fn racknap(&self, product: Option<&str>, service: Value) -> Value {
+        let mut request = json!({
+            "provider": "racknap",
+            "account": {"api_token": "sandbox-token", "base_url": format!("{}/racknap", self.url())},
+            "service": service,
+        });
+        if let Some(product) = product {
+            request["product"] = json!(product);
+        }
+        request
+    }
+
+    pub fn licences(&self, product: Option<&str>, service: Value) -> Value {
+        let mut request = json!({
+            "provider": "websoftsolus",
+            "account": {"login": "reseller@example.com", "secret": "sandbox-secret", "base_url": format!("{}/websoftsolus", self.url())},
+            "service": service,
+        });
+        if let Some(product) = product {
+            request["product"] = json!(product);
+        }
+        request
+    }
+
+    /// How many times a route was called, per `/_sandbox/stats`.
+    pub fn route_count(&self, route: &str) -> u64 {
+        self.admin("stats")["routes"][route].as_u64().unwrap_or(0)
     }
 }

@@ -3,6 +3,7 @@
 
 use super::catalog::{Product, FIXED_TERM_MONTHS};
 use super::reply::error;
+use crate::form;
 use crate::wire::{SimRequest, SimResponse};
 
 /// The longest term the sandbox sells, ten years.
@@ -10,14 +11,7 @@ const MAX_MONTHS: u32 = 120;
 
 /// A parameter that must be present and non-empty; the message names it as sent.
 pub fn required<'r>(req: &'r SimRequest, name: &str) -> Result<&'r str, SimResponse> {
-    match req.param(name) {
-        Some(v) if !v.is_empty() => Ok(v),
-        _ => Err(missing(name)),
-    }
-}
-
-fn missing(name: &str) -> SimResponse {
-    error(format!("{name} is required"))
+    form::required(req, name).map_err(error)
 }
 
 /// Booleans are the strings `true` and `false`, nothing else.
@@ -31,7 +25,7 @@ pub fn boolean(req: &SimRequest, name: &str) -> Result<Option<bool>, SimResponse
 }
 
 pub fn required_boolean(req: &SimRequest, name: &str) -> Result<bool, SimResponse> {
-    boolean(req, name)?.ok_or_else(|| missing(name))
+    boolean(req, name)?.ok_or_else(|| error(form::missing(name)))
 }
 
 /// How the customer's invoice for a change is handled.

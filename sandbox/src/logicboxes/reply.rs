@@ -3,10 +3,8 @@
 
 use serde_json::json;
 
+pub use crate::wire::Reply;
 use crate::wire::SimResponse;
-
-/// A call's answer; the error side is a finished response too, so handlers can use `?`.
-pub type Reply = Result<SimResponse, SimResponse>;
 
 pub fn error(message: impl Into<String>) -> SimResponse {
     SimResponse::json(500, &json!({"status": "ERROR", "message": message.into()}))

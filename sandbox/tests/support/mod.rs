@@ -5,7 +5,7 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
-use hostprov_sandbox::{Sandbox, DEFAULT_LB_API_KEY, DEFAULT_LB_USERID};
+use hostprov_sandbox::{Sandbox, SandboxConfig, DEFAULT_LB_API_KEY, DEFAULT_LB_USERID};
 use serde_json::Value;
 
 /// An answer as received.
@@ -48,6 +48,17 @@ impl Env {
         Env { sandbox: Sandbox::start("127.0.0.1:0").expect("the sandbox starts on loopback") }
     }
 
+    pub fn with_config(config: SandboxConfig) -> Env {
+        Env { sandbox: Sandbox::start_with("127.0.0.1:0", config).expect("the sandbox starts on loopback") }
+    }
+
+    /// Any method on any path, with extra headers; `form` goes in the body, form-encoded, when
+    /// it is not empty.
+    pub fn call(&self, method: &str, target: &str, headers: &[(&str, &str)], form: &[(&str, &str)]) -> Answer {
+        let content_type = (!form.is_empty()).then_some("application/x-www-form-urlencoded");
+        self.send_with(method, target, headers, content_type, &query(form))
+    }
+
     /// A read call with the reseller's credentials in the query string.
     pub fn get(&self, call: &str, params: &[(&str, &str)]) -> Answer {
         let query = query(&with_auth(params));
@@ -82,6 +93,10 @@ impl Env {
         self.send("POST", &format!("/_sandbox/{path}"), Some("application/json"), body).ok()
     }
 
+    pub fn admin_put(&self, path: &str, body: &str) -> Answer {
+        self.send("PUT", &format!("/_sandbox/{path}"), Some("application/json"), body)
+    }
+
     /// Moves the simulated clock on.
     pub fn advance_clock(&self, seconds: i64) {
         self.admin_post("clock", &format!("{{\"advance_s\":{seconds}}}"));
@@ -100,11 +115,18 @@ impl Env {
     }
 
     fn send(&self, method: &str, target: &str, content_type: Option<&str>, body: &str) -> Answer {
+        self.send_with(method, target, &[], content_type, body)
+    }
+
+    fn send_with(&self, method: &str, target: &str, headers: &[(&str, &str)], content_type: Option<&str>, body: &str) -> Answer {
         let addr = self.sandbox.addr();
         let mut stream = TcpStream::connect(addr).expect("connect to the sandbox");
         let mut request = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
         if let Some(content_type) = content_type {
             request.push_str(&format!("Content-Type: {content_type}\r\n"));
+        }
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
         }
         request.push_str("\r\n");
         request.push_str(body);

@@ -12,7 +12,7 @@ use crate::http::Safety;
 use crate::operation::Operation;
 use crate::providers::ProductSpec;
 use crate::request::Field;
-use crate::response::{Error, Outcome, Status};
+use crate::response::{Error, ErrorCode, Outcome, Status};
 
 /// Values of `service_name` the control-panel servlet documents, besides product keys.
 const SERVICE_NAMES: [&str; 7] = ["dns", "mailfwd", "premiumdns", "free_email", "webhosting", "mailhosting", "websitebuilder"];
@@ -76,7 +76,25 @@ fn id_text(value: &Value) -> Option<String> {
     }
 }
 
+/// Places an order at most once. The natural key of a LogicBoxes order is its domain: an order
+/// already there for the same customer and plan (a panel retrying after `outcome_unknown`) is
+/// answered as the created one, and a create whose answer was lost is looked up before it is
+/// placed again.
 pub fn create(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
+    if let Some(existing) = existing_order(api, product)? {
+        return Ok(reconciled(existing));
+    }
+    match place(api, product) {
+        Err(lost) if lost.code == ErrorCode::OutcomeUnknown => match existing_order(api, product) {
+            Ok(Some(existing)) => Ok(reconciled(existing)),
+            Ok(None) => place(api, product),
+            Err(_) => Err(lost),
+        },
+        result => result,
+    }
+}
+
+fn place(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
     let service = api.service();
     let invoice = invoice_option(api);
     let params = vec![
@@ -90,11 +108,47 @@ pub fn create(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
     // An order whose invoice is kept unpaid waits for payment before it is active.
     let paid = matches!(invoice.as_str(), "NoInvoice" | "PayInvoice");
     outcome.status = Some(if paid { Status::Active } else { Status::Pending });
-    Ok(outcome)
+    Ok(outcome.data("reconciled", false))
+}
+
+/// The live order of this product for the request's domain, customer and plan, if any.
+fn existing_order(api: &mut Api, product: &ProductSpec) -> Result<Option<Outcome>, Error> {
+    let domain = api.service().domain.clone().unwrap_or_default();
+    let order_id = match order_id_for_domain(api, product, &domain) {
+        Ok(id) => id,
+        Err(e) if e.code == ErrorCode::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let found = fetch_details(api, product, &order_id)?;
+    let same = |key: &str, ours: String| found.data.get(key).and_then(Value::as_str) == Some(ours.as_str());
+    let ours = same("customer_id", api.id(|s| &s.customer_id))
+        && same("plan_id", api.id(|s| &s.plan_id))
+        && found.status != Some(Status::Terminated);
+    Ok(ours.then_some(found))
+}
+
+fn reconciled(found: Outcome) -> Outcome {
+    found.data("reconciled", true)
+}
+
+/// After a change whose answer was lost, the order's state says whether it happened.
+fn settle(api: &mut Api, product: &ProductSpec, order_id: &str, result: Result<Outcome, Error>, happened: impl Fn(&Outcome) -> bool) -> Result<Outcome, Error> {
+    match result {
+        Err(lost) if lost.code == ErrorCode::OutcomeUnknown && has_own_calls(product) => match fetch_details(api, product, order_id) {
+            Ok(now) if happened(&now) => Ok(reconciled(now)),
+            _ => Err(lost),
+        },
+        result => result,
+    }
+}
+
+/// Products with their own `details.json`; the generic `order` has none to check against.
+fn has_own_calls(product: &ProductSpec) -> bool {
+    product.operation(Operation::Details).is_some()
 }
 
 /// `orders/suspend.json` and `orders/unsuspend.json` serve every kind of order.
-pub fn suspension(api: &mut Api, suspend: bool) -> Result<Outcome, Error> {
+pub fn suspension(api: &mut Api, product: &ProductSpec, suspend: bool) -> Result<Outcome, Error> {
     let order_id = api.id(|s| &s.order_id);
     let mut params = vec![("order-id", order_id.clone())];
     if suspend {
@@ -102,36 +156,46 @@ pub fn suspension(api: &mut Api, suspend: bool) -> Result<Outcome, Error> {
         params.push(("reason", reason));
     }
     let path = if suspend { "orders/suspend.json" } else { "orders/unsuspend.json" };
-    let mut outcome = act(api, path, params, None)?;
-    outcome.order_id = Some(order_id);
-    outcome.status = Some(if suspend { Status::Suspended } else { Status::Active });
-    Ok(outcome)
+    let target = if suspend { Status::Suspended } else { Status::Active };
+    let result = act(api, path, params, None).map(|mut outcome| {
+        outcome.order_id = Some(order_id.clone());
+        outcome.status = Some(target);
+        outcome
+    });
+    settle(api, product, &order_id, result, |now| now.status == Some(target))
 }
 
 pub fn terminate(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
     let order_id = api.id(|s| &s.order_id);
-    let mut outcome = act(api, &path(product, "delete"), vec![("order-id", order_id.clone())], None)?;
-    outcome.order_id = Some(order_id);
-    outcome.status = Some(Status::Terminated);
-    Ok(outcome)
+    let result = act(api, &path(product, "delete"), vec![("order-id", order_id.clone())], None).map(|mut outcome| {
+        outcome.order_id = Some(order_id.clone());
+        outcome.status = Some(Status::Terminated);
+        outcome
+    });
+    settle(api, product, &order_id, result, |now| now.status == Some(Status::Terminated))
 }
 
-/// Renews; without `auto_renew` in the request the order keeps its current setting, since
-/// the API requires the flag and a default would silently change it.
+/// Renews, never twice: the expiry read before renewing tells, after a lost answer, whether
+/// the renewal happened. Without `auto_renew` in the request the order keeps its current
+/// setting, since the API requires the flag and a default would silently change it.
 pub fn renew(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
     let order_id = api.id(|s| &s.order_id);
-    let auto_renew = match api.service().auto_renew {
-        Some(flag) => flag,
-        None => fetch_details(api, product, &order_id)?.data.get("auto_renew").and_then(Value::as_bool).unwrap_or(false),
-    };
+    let before = fetch_details(api, product, &order_id)?;
+    let expiry_before = before.data.get("expires_at").cloned().unwrap_or(Value::Null);
+    let auto_renew = api.service().auto_renew.or_else(|| before.data.get("auto_renew").and_then(Value::as_bool)).unwrap_or(false);
     let params = vec![
         ("order-id", order_id.clone()),
         ("auto-renew", auto_renew.to_string()),
         ("invoice-option", invoice_option(api)),
     ];
-    let mut outcome = act(api, &path(product, "renew"), params, months(api, product))?;
-    outcome.order_id = Some(order_id);
-    Ok(outcome.data("auto_renew", auto_renew))
+    let result = act(api, &path(product, "renew"), params, months(api, product)).map(|mut outcome| {
+        outcome.order_id = Some(order_id.clone());
+        outcome.data("auto_renew", auto_renew)
+    });
+    settle(api, product, &order_id, result, |now| {
+        let expiry = now.data.get("expires_at").and_then(Value::as_str);
+        expiry.is_some_and(|after| expiry_before.as_str().is_some_and(|before| after > before))
+    })
 }
 
 /// Validates the new plan, then either quotes it (`options.dry_run`) or applies it.
@@ -250,12 +314,18 @@ pub fn product_login_url(api: &mut Api, product: &ProductSpec) -> Result<Outcome
     let order_id = api.id(|s| &s.order_id);
     let customer_id = match &api.service().customer_id {
         Some(id) => id.0.clone(),
-        None => fetch_details(api, product, &order_id)?
-            .data
-            .get("customer_id")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| api::unexpected(Safety::Read, "order details without a customer id"))?,
+        None => {
+            let order = fetch_details(api, product, &order_id)?;
+            if order.status == Some(Status::Terminated) {
+                return Err(Error::new(ErrorCode::ProviderError, "The order is terminated: it has no control panel to open."));
+            }
+            order
+                .data
+                .get("customer_id")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| api::unexpected(Safety::Read, "order details without a customer id"))?
+        }
     };
     manage_service_link(api, &order_id, &customer_id, ("service-name", product.key))
 }

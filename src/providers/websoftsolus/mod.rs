@@ -5,6 +5,7 @@
 //! token and a non-2xx status with a JSON message for other errors.
 
 mod products;
+mod reconcile;
 mod token;
 
 use serde_json::Value;
@@ -178,6 +179,9 @@ fn test_connection(api: &mut Api) -> Result<Outcome, Error> {
     Ok(Outcome::default().data("reachable", true))
 }
 
+/// Orders a licence at most once: a live licence already titled like this one (a panel
+/// retrying after `outcome_unknown`) is answered as the created one, and an order whose answer
+/// was lost is looked up before it is placed again.
 fn create(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
     let licence = products::find(product.key).ok_or_else(|| Error::internal("licence product without a table row"))?;
     let request = api.call.request;
@@ -188,11 +192,31 @@ fn create(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
         _ => return Err(Error::invalid("A licence needs a title: send `idempotency_key` (used as the title) or `service.options.title`.")),
     };
     let form = products::order_form(licence, &title, request.service.months.unwrap_or_default(), options)?;
+    if let reconcile::Found::Live(key) = reconcile::find_by_title(api, product.key, &title)? {
+        return Ok(reconciled(key, &title));
+    }
+    match place(api, product, form.clone(), &title) {
+        Err(lost) if lost.code == ErrorCode::OutcomeUnknown => match reconcile::find_by_title(api, product.key, &title) {
+            Ok(reconcile::Found::Live(key)) => Ok(reconciled(key, &title)),
+            Ok(reconcile::Found::Absent) => place(api, product, form, &title),
+            Ok(reconcile::Found::Undetermined) | Err(_) => Err(lost),
+        },
+        result => result,
+    }
+}
+
+fn place(api: &mut Api, product: &ProductSpec, form: Vec<(String, String)>, title: &str) -> Result<Outcome, Error> {
     let body = api.send(Method::Post, &["license", product.key, "order"], Some(form), Safety::Change)?;
     let key = key_of(&body).ok_or_else(|| {
         Error::new(ErrorCode::OutcomeUnknown, "The licence API accepted the order without a key number; look for a licence titled with the idempotency key before ordering again.")
     })?;
-    Ok(Outcome { order_id: Some(key), provider_response: body, ..Outcome::with_status(Status::Active) }.data("title", title))
+    Ok(Outcome { order_id: Some(key), provider_response: body, ..Outcome::with_status(Status::Active) }
+        .data("title", title)
+        .data("reconciled", false))
+}
+
+fn reconciled(key: String, title: &str) -> Outcome {
+    Outcome { order_id: Some(key), ..Outcome::with_status(Status::Active) }.data("title", title).data("reconciled", true)
 }
 
 fn key_of(body: &Value) -> Option<String> {
@@ -200,10 +224,17 @@ fn key_of(body: &Value) -> Option<String> {
     text(body).or_else(|| ["keyNumber", "key_number", "key", "licenseKey", "license", "id"].iter().find_map(|k| body.get(*k).and_then(text)))
 }
 
+/// Terminates; after a lost answer, the licence's status says whether it happened.
 fn terminate(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
     let key = api.order_id()?;
-    let body = api.send(Method::Delete, &["license", product.key, &key], None, Safety::Change)?;
-    Ok(Outcome { order_id: Some(key), provider_response: body, ..Outcome::with_status(Status::Terminated) })
+    match api.send(Method::Delete, &["license", product.key, &key], None, Safety::Change) {
+        Ok(body) => Ok(Outcome { order_id: Some(key), provider_response: body, ..Outcome::with_status(Status::Terminated) }),
+        Err(lost) if lost.code == ErrorCode::OutcomeUnknown => match details(api, product) {
+            Ok(now) if now.status == Some(Status::Terminated) => Ok(now.data("reconciled", true)),
+            _ => Err(lost),
+        },
+        Err(e) => Err(e),
+    }
 }
 
 fn details(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {

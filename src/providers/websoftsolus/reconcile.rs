@@ -1,0 +1,75 @@
+//! Finding a licence by its title, the natural key of a licence order (the title defaults to
+//! the request's `idempotency_key`).
+//!
+//! The API cannot search by title: it lists key numbers, and each licence's details carry its
+//! title. Titles are remembered per account for the whole process, so a lookup fetches details
+//! only for licences it has not seen, newest first, and at most `MAX_NEW_DETAILS` of them.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use once_cell::sync::Lazy;
+use serde_json::Value;
+
+use super::Api;
+use crate::http::{Method, Safety};
+use crate::response::{Error, ErrorCode};
+
+/// Beyond this many unseen licences in one lookup, the answer is "cannot tell".
+const MAX_NEW_DETAILS: usize = 200;
+
+/// (endpoint, login, product) → key number → title.
+type Titles = HashMap<(String, String, String), HashMap<String, String>>;
+static TITLES: Lazy<Mutex<Titles>> = Lazy::new(Default::default);
+
+/// What a lookup found.
+pub enum Found {
+    /// A live licence with this title: its key number.
+    Live(String),
+    /// Every licence was checked and none is a live one with this title.
+    Absent,
+    /// Too many licences to check within one call.
+    Undetermined,
+}
+
+pub fn find_by_title(api: &mut Api, product: &str, title: &str) -> Result<Found, Error> {
+    let account = (api.root.to_string(), api.call.request.account.login.clone().unwrap_or_default(), product.to_owned());
+    let listed = api.send(Method::Get, &["license", product], None, Safety::Read)?;
+    let keys: Vec<String> = listed.as_array().map(|a| a.iter().filter_map(|k| k.as_str().map(str::to_owned)).collect()).unwrap_or_default();
+
+    let known = |key: &str| TITLES.lock().unwrap_or_else(|p| p.into_inner()).get(&account).and_then(|t| t.get(key).cloned());
+    let mut fetched = 0;
+    for key in keys.iter().rev() {
+        let key_title = match known(key) {
+            Some(t) => t,
+            None if fetched >= MAX_NEW_DETAILS => return Ok(Found::Undetermined),
+            None => {
+                fetched += 1;
+                let Some(details) = licence(api, product, key)? else { continue };
+                let t = details.get("title").and_then(Value::as_str).unwrap_or_default().to_owned();
+                TITLES.lock().unwrap_or_else(|p| p.into_inner()).entry(account.clone()).or_default().insert(key.clone(), t.clone());
+                t
+            }
+        };
+        if key_title == title && is_live(api, product, key)? {
+            return Ok(Found::Live(key.clone()));
+        }
+    }
+    Ok(Found::Absent)
+}
+
+/// A licence's properties; `None` when it vanished between listing and reading.
+fn licence(api: &mut Api, product: &str, key: &str) -> Result<Option<Value>, Error> {
+    match api.send(Method::Get, &["license", product, key], None, Safety::Read) {
+        Ok(details) => Ok(Some(details)),
+        Err(e) if e.code == ErrorCode::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Status changes (a terminated licence with our title is not ours to return), so it is read
+/// afresh rather than remembered.
+fn is_live(api: &mut Api, product: &str, key: &str) -> Result<bool, Error> {
+    let status = licence(api, product, key)?.and_then(|d| d.get("status").and_then(Value::as_str).map(str::to_ascii_lowercase));
+    Ok(status.is_some_and(|s| !matches!(s.as_str(), "terminated" | "cancelled" | "canceled" | "deleted")))
+}
