@@ -120,6 +120,28 @@ impl Error {
     }
 }
 
+impl Error {
+    /// For a create: a failure that says nothing about whether an earlier attempt (one whose
+    /// answer was lost) placed the order becomes `outcome_unknown`, so the panel retries with the
+    /// same key instead of treating the service as not ordered. Definite refusals stay as they
+    /// are: bad input, bad credentials, the provider's own error message.
+    pub fn ambiguous_for_create(self) -> Error {
+        let transient = match self.code {
+            ErrorCode::NetworkError | ErrorCode::Timeout | ErrorCode::RateLimited => true,
+            ErrorCode::ProviderError => self.provider_message.is_none(),
+            _ => false,
+        };
+        if !transient {
+            return self;
+        }
+        let message = format!(
+            "{} Whether an earlier attempt placed the order could not be checked: call create again with the same request and idempotency_key, which finds an existing order instead of placing a second.",
+            self.message
+        );
+        Error { code: ErrorCode::OutcomeUnknown, message, retryable: true, ..self }
+    }
+}
+
 /// The state of an order, in the envelope's vocabulary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -81,6 +81,10 @@ fn id_text(value: &Value) -> Option<String> {
 /// answered as the created one, and a create whose answer was lost is looked up before it is
 /// placed again.
 pub fn create(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
+    create_once(api, product).map_err(Error::ambiguous_for_create)
+}
+
+fn create_once(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
     if let Some(existing) = existing_order(api, product)? {
         return Ok(reconciled(existing));
     }

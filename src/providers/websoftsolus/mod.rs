@@ -192,13 +192,17 @@ fn create(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
         _ => return Err(Error::invalid("A licence needs a title: send `idempotency_key` (used as the title) or `service.options.title`.")),
     };
     let form = products::order_form(licence, &title, request.service.months.unwrap_or_default(), options)?;
-    if let reconcile::Found::Live(key) = reconcile::find_by_title(api, product.key, &title)? {
-        return Ok(reconciled(key, &title));
+    create_once(api, product, form, &title).map_err(Error::ambiguous_for_create)
+}
+
+fn create_once(api: &mut Api, product: &ProductSpec, form: Vec<(String, String)>, title: &str) -> Result<Outcome, Error> {
+    if let reconcile::Found::Live(key) = reconcile::find_by_title(api, product.key, title)? {
+        return Ok(reconciled(key, title));
     }
-    match place(api, product, form.clone(), &title) {
-        Err(lost) if lost.code == ErrorCode::OutcomeUnknown => match reconcile::find_by_title(api, product.key, &title) {
-            Ok(reconcile::Found::Live(key)) => Ok(reconciled(key, &title)),
-            Ok(reconcile::Found::Absent) => place(api, product, form, &title),
+    match place(api, product, form.clone(), title) {
+        Err(lost) if lost.code == ErrorCode::OutcomeUnknown => match reconcile::find_by_title(api, product.key, title) {
+            Ok(reconcile::Found::Live(key)) => Ok(reconciled(key, title)),
+            Ok(reconcile::Found::Absent) => place(api, product, form, title),
             Ok(reconcile::Found::Undetermined) | Err(_) => Err(lost),
         },
         result => result,
