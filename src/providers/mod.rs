@@ -1,10 +1,10 @@
 //! Providers: one module per reseller API behind the [`Provider`] trait, described by static
 //! tables so that the dispatcher checks requests and the catalog lists them from one source.
 
-use crate::http::Session;
+use crate::http::{Safety, Session};
 use crate::operation::Operation;
 use crate::request::{AccountField, Field, Request};
-use crate::response::{Error, Outcome};
+use crate::response::{Error, ErrorCode, Outcome};
 
 pub mod catalog;
 pub mod logicboxes;
@@ -82,6 +82,21 @@ pub struct Call<'a> {
 pub trait Provider: Sync {
     fn spec(&self) -> &'static ProviderSpec;
     fn perform(&self, call: &mut Call<'_>) -> Result<Outcome, Error>;
+}
+
+/// An answer that is not the provider's API speaking: a proxy's error page, a cut-off body, a
+/// payload of the wrong shape. After a change nobody can say whether it happened, so the answer
+/// is `outcome_unknown`, never a plain failure.
+pub fn unreadable_answer(who: &str, what: &str, http_status: Option<u16>, safety: Safety) -> Error {
+    let error = match safety {
+        Safety::Change => Error::new(
+            ErrorCode::OutcomeUnknown,
+            format!("{who} answered {what}; the change may have been made: check it at the provider before acting again."),
+        ),
+        Safety::Read => Error::new(ErrorCode::ProviderError, format!("{who} answered {what}.")),
+    };
+    let retryable = safety == Safety::Change || http_status.is_some_and(|s| s >= 500);
+    error.from_provider(None, http_status).retryable(retryable)
 }
 
 /// Every provider the library drives.

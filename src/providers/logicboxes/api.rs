@@ -95,13 +95,7 @@ pub fn expect_true(body: &Value, safety: Safety) -> Result<(), Error> {
 
 /// An answer of the wrong shape: for a change, nobody can say whether it happened.
 pub fn unexpected(safety: Safety, what: &str) -> Error {
-    match safety {
-        Safety::Change => Error::new(
-            ErrorCode::OutcomeUnknown,
-            format!("LogicBoxes answered {what}; the change may have been made: check the order at LogicBoxes before acting again."),
-        ),
-        Safety::Read => Error::new(ErrorCode::ProviderError, format!("LogicBoxes answered {what}.")),
-    }
+    crate::providers::unreadable_answer("LogicBoxes", what, None, safety)
 }
 
 /// Reads a LogicBoxes answer of any status into its payload or an error.
@@ -155,10 +149,8 @@ fn classify(message: &str, http_status: u16) -> Error {
 }
 
 fn unreadable(reply: &Reply, safety: Safety) -> Error {
-    let retryable = safety == Safety::Change || reply.status >= 500;
-    unexpected(safety, &format!("HTTP {} with a body that is not its API's JSON", reply.status))
-        .from_provider(None, Some(reply.status))
-        .retryable(retryable)
+    let what = format!("HTTP {} with a body that is not its API's JSON", reply.status);
+    crate::providers::unreadable_answer("LogicBoxes", &what, Some(reply.status), safety)
 }
 
 #[cfg(test)]

@@ -149,12 +149,8 @@ pub fn parse_reply(reply: &Reply, safety: Safety) -> Result<Value, Error> {
         return Ok(body.unwrap_or_default());
     }
     let Some(body) = body.filter(|b| b.is_object()) else {
-        let (code, tail) = match safety {
-            Safety::Change => (ErrorCode::OutcomeUnknown, " The change may have been made: check the service in RackNap before acting again."),
-            Safety::Read => (ErrorCode::ProviderError, ""),
-        };
-        return Err(Error::new(code, format!("RackNap answered HTTP {} with a body that is not its API's JSON.{tail}", reply.status))
-            .from_provider(None, Some(reply.status)));
+        let what = format!("HTTP {} with a body that is not its API's JSON", reply.status);
+        return Err(super::unreadable_answer("RackNap", &what, Some(reply.status), safety));
     };
     let message = ["message", "error", "msg", "error_message", "errors"]
         .iter()

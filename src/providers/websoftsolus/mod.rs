@@ -165,12 +165,8 @@ pub fn parse_reply_for(reply: &Reply, safety: Safety) -> Result<Value, Error> {
 }
 
 fn unreadable(reply: &Reply, safety: Safety) -> Error {
-    let (code, tail) = match safety {
-        Safety::Change => (ErrorCode::OutcomeUnknown, " The change may have been made: check the licence before acting again."),
-        Safety::Read => (ErrorCode::ProviderError, ""),
-    };
-    Error::new(code, format!("The licence API answered HTTP {} with a body that is not JSON.{tail}", reply.status))
-        .from_provider(None, Some(reply.status))
+    let what = format!("HTTP {} with a body that is not JSON", reply.status);
+    super::unreadable_answer("The licence API", &what, Some(reply.status), safety)
 }
 
 /// Checking the credentials is getting a token: always a fresh one here.
