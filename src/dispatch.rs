@@ -111,7 +111,7 @@ fn unsupported(spec: &ProviderSpec, product: Option<&str>, op: Operation) -> Err
     let what = product.map(|p| format!(" for {p}")).unwrap_or_default();
     Error::new(
         ErrorCode::UnsupportedOperation,
-        format!("{} has no {} call{what}, so hostprov cannot {} it.", spec.api_title, op.as_str(), op.as_str().replace('_', " ")),
+        format!("{} has no {} call{what}, so hostprov cannot {}.", spec.api_title, op.as_str(), op.phrase()),
     )
 }
 

@@ -45,6 +45,22 @@ impl Operation {
         }
     }
 
+    /// What the operation does, for messages: "… so hostprov cannot {phrase}."
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Operation::Create => "create it",
+            Operation::Suspend => "suspend it",
+            Operation::Unsuspend => "unsuspend it",
+            Operation::Terminate => "terminate it",
+            Operation::Renew => "renew it",
+            Operation::ChangePackage => "change its package",
+            Operation::ClientAreaUrl => "give a link to its control panel",
+            Operation::Details => "read its details",
+            Operation::Plans => "list its plans",
+            Operation::TestConnection => "test the connection",
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<Operation> {
         Operation::ALL.into_iter().find(|op| op.as_str() == name)
     }

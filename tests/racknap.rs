@@ -97,9 +97,12 @@ fn the_token_goes_in_the_validate_header_and_a_wrong_one_is_refused() {
 fn unknown_services_unsupported_operations_and_plans() {
     let env = Env::new();
     expect_error(&call("suspend", &env.racknap(Some("service"), json!({"order_id": "999999"}))), "not_found");
+    let stranger = env.racknap(Some("service"), json!({"customer_id": "999", "plan_id": "172", "options": {"amount": 1, "billing_cycle": "Monthly"}}));
+    expect_error(&call("create", &stranger), "not_found");
     for op in ["renew", "change_package", "client_area_url"] {
         let error = expect_error(&call(op, &env.racknap(Some("service"), json!({"order_id": "1"}))), "unsupported_operation");
-        assert!(error["message"].as_str().unwrap().contains("RackNap API has no"), "{error}");
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains("RackNap API has no") && !message.contains("package it"), "{message}");
     }
     let fixtures = env.admin("fixtures")["racknap"].clone();
     let plans = call("plans", &env.racknap(None, json!({"plan_id": fixtures["plans"][0]})));

@@ -1,10 +1,19 @@
-"""The LogicBoxes `customer` lifecycle against hostprov-sandbox, through the ctypes client.
+"""hostprov against hostprov-sandbox, through the ctypes client:
+
+- the LogicBoxes `customer`: test_connection, suspend, unsuspend, client_area_url;
+- a RackNap service: create → suspend → unsuspend → terminate;
+- a licence of each product (plesk, cpanel, virtuozzo): create → details → terminate;
+
+after each step of a lifecycle, the envelope and what `/_sandbox/orders` says about the order,
+and then what every operation the API lacks answers.
 
     python3 demo.py [SANDBOX_URL]
 
 The URL may also come from $HOSTPROV_SANDBOX_URL. With neither, the demo starts the
 repository's own target/debug/hostprov-sandbox and stops it afterwards. The library is found as
-in hostprov.py ($HOSTPROV_LIB, else target/debug of this repository).
+in hostprov.py ($HOSTPROV_LIB, else target/debug of this repository). Ids and product versions
+come from `/_sandbox/fixtures`, never from this file. The exit status is 0 only when every
+answer was the expected one.
 """
 
 from __future__ import annotations
@@ -12,9 +21,15 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import dataclass
+from typing import Any, Dict, List, Tuple
 
 import sandbox
-from hostprov import HostProv, HostProvError
+from hostprov import HostProv, HostProvError, UnsupportedOperation
+
+
+class Unexpected(Exception):
+    """An answer that was not the one the demo expected."""
 
 
 def show(title: str, envelope: dict) -> None:
@@ -22,11 +37,16 @@ def show(title: str, envelope: dict) -> None:
     print(json.dumps(envelope, indent=2))
 
 
-def run(url: str) -> int:
-    hp = HostProv()
-    print(f"hostprov {hp.version()} (C ABI {hp.abi_version()}), sandbox at {url}")
+def expect(condition: bool, what: str) -> None:
+    if not condition:
+        raise Unexpected(what)
 
-    fixtures = sandbox.admin(url, "GET", "fixtures")
+
+# --------------------------------------------------------------------------------------------
+# LogicBoxes `customer`
+
+
+def logicboxes_customer(hp: HostProv, url: str, fixtures: dict) -> None:
     customer_id = fixtures["logicboxes"]["customers"][0]["customer_id"]
     request = {
         "provider": "logicboxes",
@@ -34,19 +54,157 @@ def run(url: str) -> int:
         "account": sandbox.logicboxes_account(url, fixtures),
         "service": {"customer_id": customer_id},
     }
-
     steps = [
-        ("test_connection", hp.test_connection, {"provider": "logicboxes", "account": request["account"]}),
-        ("suspend", hp.suspend, {**request, "service": {**request["service"], "reason": "Overdue invoice"}}),
-        ("unsuspend", hp.unsuspend, {**request, "service": {**request["service"], "reason": "Invoice paid"}}),
-        ("client_area_url", hp.client_area_url, {**request, "service": {**request["service"], "client_ip": "203.0.113.9"}}),
+        ("test_connection", {"provider": "logicboxes", "account": request["account"]}),
+        ("suspend", {**request, "service": {**request["service"], "reason": "Overdue invoice"}}),
+        ("unsuspend", {**request, "service": {**request["service"], "reason": "Invoice paid"}}),
+        ("client_area_url", {**request, "service": {**request["service"], "client_ip": "203.0.113.9"}}),
     ]
-    for name, operation, step_request in steps:
+    for operation, step_request in steps:
+        show(f"logicboxes customer {customer_id}: {operation}", hp.call(operation, step_request))
+
+
+# --------------------------------------------------------------------------------------------
+# Lifecycles: one table row per product, one function for all of them
+
+
+@dataclass
+class Lifecycle:
+    """One product taken from create to terminate."""
+
+    label: str
+    #: provider, product and account: what every request of this lifecycle starts from.
+    base: Dict[str, Any]
+    #: the rest of the create request (`service`, and `idempotency_key` where the API needs one).
+    create: Dict[str, Any]
+    #: the steps after create: (operation, the envelope's `status`, the order's status in
+    #: `/_sandbox/orders`); each is sent with `service.order_id` of the created order.
+    steps: List[Tuple[str, str, str]]
+    #: operations the API does not have, and the name its error message must give the API.
+    unsupported: Tuple[str, ...]
+    api_name: str
+
+
+RACKNAP_STEPS = [("suspend", "suspended", "suspended"), ("unsuspend", "active", "active"), ("terminate", "terminated", "terminated")]
+RACKNAP_UNSUPPORTED = ("renew", "change_package", "client_area_url")
+
+LICENCE_STEPS = [("details", "active", "active"), ("terminate", "terminated", "terminated")]
+LICENCE_UNSUPPORTED = ("suspend", "unsuspend", "renew", "change_package", "client_area_url")
+#: What each licence product needs besides its version (`service.options.product`).
+LICENCE_OPTIONS = {
+    "plesk": {"os": "LINUX"},
+    "cpanel": {"server_ip": "192.0.2.10", "addons": ["SOFTACULOUS"]},
+    "virtuozzo": {"os": "LINUX"},
+}
+LICENCE_MONTHS = 12
+
+
+def racknap_lifecycles(hp: HostProv, url: str, fixtures: dict) -> List[Lifecycle]:
+    rn = fixtures["racknap"]
+    account = sandbox.racknap_account(url, fixtures)
+    plan_id, cycle = rn["plans"][0], "Annually"
+    # What the plan costs per cycle, as a panel's config form would show it.
+    plans = hp.plans({"provider": "racknap", "account": account, "service": {"plan_id": plan_id}})
+    details = plans["data"]["details"]
+    print(f"== racknap plans: plan {plan_id} is {details['name']!r}, prices {json.dumps(details['price'])}")
+    expect(cycle in details["price"], f"plan {plan_id} has no {cycle} price")
+    return [
+        Lifecycle(
+            label="racknap service",
+            base={"provider": "racknap", "product": "service", "account": account},
+            create={
+                "service": {
+                    "customer_id": rn["customers"][0],
+                    "plan_id": plan_id,
+                    "options": {"amount": details["price"][cycle], "billing_cycle": cycle},
+                }
+            },
+            steps=RACKNAP_STEPS,
+            unsupported=RACKNAP_UNSUPPORTED,
+            api_name="RackNap API",
+        )
+    ]
+
+
+def licence_lifecycles(url: str, fixtures: dict) -> List[Lifecycle]:
+    versions = fixtures["websoftsolus"]["products"]
+    account = sandbox.licence_account(url, fixtures)
+    return [
+        Lifecycle(
+            label=f"{product} licence",
+            base={"provider": "websoftsolus", "product": product, "account": account},
+            create={
+                # The panel's stable id for the service; the licence's title.
+                "idempotency_key": f"demo-{product}-licence",
+                "service": {"months": LICENCE_MONTHS, "options": {"product": versions[product][0], **options}},
+            },
+            steps=LICENCE_STEPS,
+            unsupported=LICENCE_UNSUPPORTED,
+            api_name="licence API",
+        )
+        for product, options in LICENCE_OPTIONS.items()
+    ]
+
+
+def sandbox_agrees(url: str, order_id: str, expected: str) -> None:
+    """Prints what `/_sandbox/orders` says about the order; it must be `expected`."""
+    record = sandbox.order(url, order_id)
+    if record is None:
+        print(f"   /_sandbox/orders: no order {order_id}")
+        raise Unexpected(f"/_sandbox/orders does not list {order_id}")
+    title = f", title {record['title']!r}" if record.get("title") else ""
+    verdict = "agrees" if record["status"] == expected else f"DISAGREES, expected {expected}"
+    print(f"   /_sandbox/orders: {record['provider']} {record['product']} {order_id} is {record['status']}{title} ({verdict})")
+    expect(record["status"] == expected, f"/_sandbox/orders says {order_id} is {record['status']}, not {expected}")
+
+
+def run_lifecycle(hp: HostProv, url: str, life: Lifecycle) -> None:
+    created = hp.create({**life.base, **life.create})
+    show(f"{life.label}: create", created)
+    order_id = created.get("order_id")
+    expect(isinstance(order_id, str) and order_id != "", "create answered without an order_id")
+    expect(created["status"] == "active", f"create answered status {created['status']}")
+    sandbox_agrees(url, order_id, "active")
+
+    by_id = {**life.base, "service": {"order_id": order_id}}
+    for operation, status, in_sandbox in life.steps:
+        envelope = hp.call(operation, by_id)
+        show(f"{life.label} {order_id}: {operation}", envelope)
+        expect(envelope["order_id"] == order_id, f"{operation} answered order_id {envelope['order_id']}")
+        expect(envelope["status"] == status, f"{operation} answered status {envelope['status']}, not {status}")
+        sandbox_agrees(url, order_id, in_sandbox)
+
+    print(f"== {life.label}: what the {life.api_name} lacks")
+    for operation in life.unsupported:
         try:
-            show(name, operation(step_request))
-        except HostProvError as e:
-            show(f"{name} failed: {e.code}", e.envelope)
-            return 1
+            envelope = hp.call(operation, by_id)
+        except UnsupportedOperation as e:
+            print(f"   {operation}: {e.message}")
+            expect(life.api_name in e.message, f"{operation}: the message does not name the {life.api_name}")
+            expect(e.envelope["calls"] == [], f"{operation} reached the provider")
+        else:
+            show(f"{life.label}: {operation} unexpectedly succeeded", envelope)
+            raise Unexpected(f"{operation} should be unsupported")
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def run(url: str) -> int:
+    hp = HostProv()
+    print(f"hostprov {hp.version()} (C ABI {hp.abi_version()}), sandbox at {url}")
+    fixtures = sandbox.admin(url, "GET", "fixtures")
+    try:
+        logicboxes_customer(hp, url, fixtures)
+        for life in racknap_lifecycles(hp, url, fixtures) + licence_lifecycles(url, fixtures):
+            run_lifecycle(hp, url, life)
+    except HostProvError as e:
+        show(f"unexpected error: {e.code}", e.envelope)
+        return 1
+    except Unexpected as e:
+        print(f"!! unexpected: {e}")
+        return 1
+    print("== every step answered as expected")
     return 0
 
 

@@ -8,7 +8,7 @@ import os
 import subprocess
 import urllib.request
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, List, Optional
 
 REPO = Path(__file__).resolve().parent.parent.parent
 LISTENING = "hostprov-sandbox listening on "
@@ -77,3 +77,37 @@ def logicboxes_account(url: str, fixtures: Optional[dict] = None) -> dict:
         "base_url": f"{url}/logicboxes",
         "panel_url": f"{url}/logicboxes",
     }
+
+
+def racknap_account(url: str, fixtures: Optional[dict] = None) -> dict:
+    """The `account` object for the sandbox's RackNap simulator (the reseller's own domain)."""
+    rn = (fixtures or admin(url, "GET", "fixtures"))["racknap"]
+    return {"api_token": rn["api_token"], "base_url": f"{url}/racknap"}
+
+
+def licence_account(url: str, fixtures: Optional[dict] = None) -> dict:
+    """The `account` object for the sandbox's licence API simulator (provider `websoftsolus`)."""
+    wss = (fixtures or admin(url, "GET", "fixtures"))["websoftsolus"]
+    return {"login": wss["login"], "secret": wss["secret"], "base_url": f"{url}/websoftsolus"}
+
+
+def orders(url: str) -> List[dict]:
+    """`GET /_sandbox/orders`: every order the sandbox has seen, in the envelope's vocabulary."""
+    return admin(url, "GET", "orders")
+
+
+def order(url: str, order_id: str) -> Optional[dict]:
+    """The sandbox's record of one order (RackNap service id or licence key), or None."""
+    found = [o for o in orders(url) if o["order_id"] == order_id]
+    return found[0] if found else None
+
+
+def received(url: str, path_suffix: str) -> List[dict]:
+    """The requests the sandbox received on a path ending in `path_suffix`, oldest first, each
+    as `{"method", "path", "params": [[name, value], ...]}`."""
+    return [r for r in admin(url, "GET", "requests") if r["path"].endswith(path_suffix)]
+
+
+def route_count(url: str, route: str) -> int:
+    """How many times a route was called since the last reset, per `/_sandbox/stats`."""
+    return int(admin(url, "GET", "stats")["routes"].get(route, 0))

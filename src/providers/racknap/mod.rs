@@ -159,8 +159,11 @@ pub fn parse_reply(reply: &Reply, safety: Safety) -> Result<Value, Error> {
     let lower = message.to_ascii_lowercase();
     let (code, summary) = if matches!(reply.status, 401 | 403) || ["token", "unauthori", "authenticat"].iter().any(|p| lower.contains(p)) {
         (ErrorCode::AuthenticationFailed, "RackNap refused the API token; check account.api_token and account.base_url.")
-    } else if ["not found", "does not exist", "invalid service", "no service", "invalid plan"].iter().any(|p| lower.contains(p)) {
-        (ErrorCode::NotFound, "RackNap does not know that service or plan; check the id.")
+    } else if ["not found", "does not exist", "invalid service", "no service", "invalid plan", "invalid customer", "no such customer"]
+        .iter()
+        .any(|p| lower.contains(p))
+    {
+        (ErrorCode::NotFound, "RackNap does not know that service, customer or plan; check the id.")
     } else {
         (ErrorCode::ProviderError, "RackNap refused the request; its message says why.")
     };
