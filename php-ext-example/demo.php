@@ -5,19 +5,30 @@ declare(strict_types=1);
 /*
  * php demo.php SANDBOX_URL        (or set HOSTPROV_SANDBOX_URL)
  *
- * Drives LogicBoxes services through hostprov against a running hostprov-sandbox, using only
- * src/HostProv.php, the header and the library:
+ * Drives every provider's services through hostprov against a running hostprov-sandbox, using
+ * only src/HostProv.php, the header and the library:
  *
+ *   LogicBoxes
  *   - a reseller customer: test the connection, suspend, unsuspend, open the control panel;
  *   - the plans, as a panel's config dropdown would list them;
  *   - a SiteLock and a CodeGuard order: create → details → suspend → unsuspend →
  *     change_package (dry run, then real) → renew → client_area_url → terminate;
  *   - a seeded DNS order through the generic `order` product: suspend → unsuspend → client_area_url.
  *
+ *   RackNap
+ *   - the reseller account: test the connection, the plans;
+ *   - a service: create → suspend → unsuspend → renew (which the RackNap API lacks) → terminate.
+ *
+ *   Licences (websoftsolus)
+ *   - the reseller account: test the connection, the plans (the orderable versions);
+ *   - a Plesk, a cPanel and a Virtuozzo licence: create (titled by the panel's idempotency_key)
+ *     → details → suspend (which the licence API lacks) → terminate.
+ *
  * Each step prints its name and envelope, then one line with what the sandbox itself says of the
  * service (`/_sandbox/orders` or `/_sandbox/customers`); every client_area_url link is opened as a
- * browser would and its HTTP status printed. Ids come from `/_sandbox/fixtures`. Start the
- * sandbox first:
+ * browser would and its HTTP status printed. A step the provider's API cannot do prints its
+ * error envelope and the one-sentence message a panel shows. Ids and product versions come from
+ * `/_sandbox/fixtures`. Start the sandbox first:
  *
  *     target/debug/hostprov-sandbox --listen 127.0.0.1:0
  *
@@ -27,9 +38,8 @@ declare(strict_types=1);
  * The library is target/debug/libhostprov.so unless HOSTPROV_LIB names another. A scenario stops
  * at its first failed step; the demo exits 1 when any step failed.
  *
- * The flow is data: SCENARIOS below is a list of scenarios, each a list of steps. Another provider
- * (RackNap, the licence products) is one more account in accounts() and more scenarios; nothing
- * else changes.
+ * The flow is data: scenarios() below is a list of scenarios, each a list of steps. Another
+ * provider is one more account in accounts() and more scenarios; nothing else changes.
  */
 
 require_once __DIR__ . '/src/HostProv.php';
@@ -48,6 +58,8 @@ const CLIENT_IP = '203.0.113.9';
  *   'service'  the request's `service`; a value "{name}" is the scenario variable `name`, and
  *              "{name}" inside a longer string is replaced by it
  *   'options'  the request's `options` (`dry_run`, …)
+ *   'request'  more top-level request fields (`idempotency_key`), filled like `service`
+ *   'error'    the error code the step must fail with (an operation the provider's API lacks)
  *   'save'     variable => dotted path in the envelope, read after the step (e.g. the new order_id)
  *   'expect'   dotted path in the envelope => the value it must have
  *   'url_has'  strings the envelope's `url` must contain
@@ -102,8 +114,45 @@ const CUSTOMER_LIFECYCLE = [
         'url_has' => ['AutoLoginServlet'], 'sandbox' => ['status' => 'active']],
 ];
 
+/** The reseller account of any provider: its credentials work, and what it sells. */
+const ACCOUNT_CHECKS = [
+    ['test_connection', 'expect' => ['data.reachable' => true]],
+    ['plans', 'expect' => ['data.plans.0.plan_id' => '{first_plan}']],
+];
+
+/** A RackNap service (an Office 365 subscription, …), billed by the panel. */
+const RACKNAP_LIFECYCLE = [
+    ['create', 'service' => ['customer_id' => '{customer_id}', 'plan_id' => '{plan_id}', 'options' => ['amount' => 528.14, 'billing_cycle' => 'Annually']],
+        'save' => ['order_id' => 'order_id'], 'expect' => ['status' => 'active'],
+        'sandbox' => ['product' => 'service', 'status' => 'active', 'customer_id' => '{customer_id}', 'plan_id' => '{plan_id}']],
+    ['suspend', 'service' => ['order_id' => '{order_id}'],
+        'expect' => ['status' => 'suspended'], 'sandbox' => ['status' => 'suspended', 'plan_id' => '{plan_id}']],
+    ['unsuspend', 'service' => ['order_id' => '{order_id}'],
+        'expect' => ['status' => 'active'], 'sandbox' => ['status' => 'active', 'plan_id' => '{plan_id}']],
+    ['renew', 'label' => 'renew (not in the RackNap API)', 'service' => ['order_id' => '{order_id}'],
+        'error' => 'unsupported_operation', 'sandbox' => ['status' => 'active', 'plan_id' => '{plan_id}']],
+    ['terminate', 'service' => ['order_id' => '{order_id}'],
+        'expect' => ['status' => 'terminated'], 'sandbox' => ['status' => 'terminated', 'plan_id' => '{plan_id}']],
+];
+
+/** A Plesk, cPanel or Virtuozzo licence, titled by the panel's idempotency_key. */
+const LICENCE_LIFECYCLE = [
+    ['create', 'request' => ['idempotency_key' => '{idempotency_key}'], 'service' => ['months' => 12, 'options' => '{options}'],
+        'save' => ['order_id' => 'order_id'],
+        'expect' => ['status' => 'active', 'data.title' => '{idempotency_key}', 'data.reconciled' => false],
+        'sandbox' => ['product' => '{product}', 'status' => 'active', 'title' => '{idempotency_key}', 'plan_id' => '{version}']],
+    ['details', 'service' => ['order_id' => '{order_id}'],
+        'expect' => ['status' => 'active', 'data.key' => '{order_id}', 'data.product' => '{product}', 'data.title' => '{idempotency_key}'],
+        'sandbox' => ['status' => 'active', 'title' => '{idempotency_key}']],
+    ['suspend', 'label' => 'suspend (not in the licence API)', 'service' => ['order_id' => '{order_id}'],
+        'error' => 'unsupported_operation', 'sandbox' => ['status' => 'active']],
+    ['terminate', 'service' => ['order_id' => '{order_id}'],
+        'expect' => ['status' => 'terminated'], 'sandbox' => ['status' => 'terminated', 'title' => '{idempotency_key}']],
+];
+
 /** What the sandbox says of an order (`/_sandbox/orders`) and of a customer (`/_sandbox/customers`). */
 const WATCH_ORDER = ['route' => 'orders', 'key' => 'order_id', 'fields' => ['status', 'plan_id']];
+const WATCH_LICENCE = ['route' => 'orders', 'key' => 'order_id', 'fields' => ['status', 'plan_id', 'title']];
 const WATCH_CUSTOMER = ['route' => 'customers', 'key' => 'customer_id', 'fields' => ['status']];
 
 /**
@@ -135,6 +184,25 @@ function scenarios(array $fixtures): array
     ];
     $dns = seededOrder($lb['orders'], 'dns');
 
+    $racknapPlan = fixture($fixtures, 'racknap.plans.0');
+    $licence = static function (string $product, array $options) use ($fixtures): array {
+        $version = fixture($fixtures, "websoftsolus.products.{$product}.0");
+        return [
+            'title' => "{$product} licence",
+            'provider' => 'websoftsolus',
+            'product' => $product,
+            'vars' => [
+                'product' => $product,
+                'version' => $version,
+                'options' => ['product' => $version] + $options,
+                'idempotency_key' => "demo-service-{$product}",
+            ],
+            'service' => [],
+            'watch' => WATCH_LICENCE,
+            'steps' => LICENCE_LIFECYCLE,
+        ];
+    };
+
     return [
         ['title' => 'LogicBoxes reseller customer', 'provider' => 'logicboxes', 'product' => 'customer',
             'vars' => ['customer_id' => $customer], 'service' => [], 'watch' => WATCH_CUSTOMER, 'steps' => CUSTOMER_LIFECYCLE],
@@ -145,6 +213,19 @@ function scenarios(array $fixtures): array
         ['title' => 'LogicBoxes seeded DNS order (generic `order`)', 'provider' => 'logicboxes', 'product' => 'order',
             'vars' => ['order_id' => $dns['order_id'], 'customer_id' => $dns['customer_id'], 'service_name' => 'dns'],
             'service' => [], 'watch' => WATCH_ORDER, 'steps' => GENERIC_ORDER_LIFECYCLE],
+
+        ['title' => 'RackNap reseller account', 'provider' => 'racknap', 'product' => null,
+            'vars' => ['first_plan' => $racknapPlan], 'service' => ['plan_id' => $racknapPlan], 'watch' => null, 'steps' => ACCOUNT_CHECKS],
+        ['title' => 'RackNap service', 'provider' => 'racknap', 'product' => 'service',
+            'vars' => ['customer_id' => fixture($fixtures, 'racknap.customers.0'), 'plan_id' => $racknapPlan],
+            'service' => [], 'watch' => WATCH_ORDER, 'steps' => RACKNAP_LIFECYCLE],
+
+        ['title' => 'Licence reseller account (websoftsolus)', 'provider' => 'websoftsolus', 'product' => null,
+            'vars' => ['first_plan' => fixture($fixtures, 'websoftsolus.products.plesk.0')], // plans lists Plesk first
+            'service' => [], 'watch' => null, 'steps' => ACCOUNT_CHECKS],
+        $licence('plesk', ['os' => 'LINUX']),
+        $licence('cpanel', ['server_ip' => '192.0.2.10']),
+        $licence('virtuozzo', ['os' => 'LINUX']),
     ];
 }
 
@@ -163,7 +244,26 @@ function accounts(string $sandbox, array $fixtures): array
             'base_url' => "{$sandbox}/logicboxes",
             'panel_url' => "{$sandbox}/logicboxes",
         ],
+        'racknap' => [
+            'api_token' => fixture($fixtures, 'racknap.api_token'),
+            'base_url' => "{$sandbox}/racknap",
+        ],
+        'websoftsolus' => [
+            'login' => fixture($fixtures, 'websoftsolus.login'),
+            'secret' => fixture($fixtures, 'websoftsolus.secret'),
+            'base_url' => "{$sandbox}/websoftsolus",
+        ],
     ];
+}
+
+/** A value of `/_sandbox/fixtures` at a dotted path ("racknap.plans.0"); the demo stops without it. */
+function fixture(array $fixtures, string $path): mixed
+{
+    $value = dig($fixtures, $path);
+    if ($value === null || $value === []) {
+        fail("GET /_sandbox/fixtures has nothing at {$path}.");
+    }
+    return $value;
 }
 
 /** @param list<array<string, mixed>> $orders @return array<string, mixed> */
@@ -255,8 +355,8 @@ function show(mixed $value): string
 }
 
 /**
- * Runs one step and prints it. Throws StepFailed when the envelope is an error or does not say
- * what the table expects.
+ * Runs one step and prints it. Throws StepFailed when the envelope is an error the table does not
+ * expect, or does not say what the table expects.
  *
  * @param array<string, mixed> $scenario
  * @param array<string, mixed> $step
@@ -279,20 +379,32 @@ function runStep(Client $hostprov, string $sandbox, array $accounts, array $scen
     if (isset($step['options'])) {
         $request['options'] = $step['options'];
     }
+    $request += fill($step['request'] ?? [], $vars);
 
+    $error = null;
     try {
         $envelope = $hostprov->call($operation, $request);
-    } catch (HostProvException $e) {
-        echo json_encode($e->getEnvelope(), JSON_OUT), "\n";
-        throw new StepFailed("{$e->getErrorCode()}: {$e->getMessage()}");
+    } catch (HostProvException $error) {
+        $envelope = $error->getEnvelope();
     }
     echo json_encode($envelope, JSON_OUT), "\n";
+    $expectedError = $step['error'] ?? null;
+    if ($error !== null && $error->getErrorCode() !== $expectedError) {
+        throw new StepFailed("{$error->getErrorCode()}: {$error->getMessage()}");
+    }
+    if ($error === null && $expectedError !== null) {
+        throw new StepFailed("the call succeeded; expected the error {$expectedError}");
+    }
+    if ($error !== null) {
+        // What a panel shows its admin instead of a button that cannot work.
+        echo "   {$expectedError}, as expected: {$error->getMessage()}\n";
+    }
 
     foreach ($step['save'] ?? [] as $name => $path) {
         $vars[$name] = dig($envelope, $path);
     }
     $expected = ['operation' => $operation, 'provider' => $scenario['provider'], 'product' => $scenario['product']];
-    if (isset($vars['order_id'])) {
+    if (isset($vars['order_id']) && $error === null) {
         $expected['order_id'] = $vars['order_id'];
     }
     foreach ($expected + fill($step['expect'] ?? [], $vars) as $path => $value) {
@@ -309,7 +421,7 @@ function runStep(Client $hostprov, string $sandbox, array $accounts, array $scen
     if ($scenario['watch'] !== null) {
         watch($sandbox, $scenario, $vars, fill($step['sandbox'] ?? [], $vars));
     }
-    if ($operation === 'client_area_url') {
+    if ($operation === 'client_area_url' && $error === null) {
         // The link as the customer's browser follows it.
         [$status] = fetch('GET', (string) $envelope['url']);
         echo "   GET the client area link: HTTP {$status}\n";

@@ -19,6 +19,9 @@ const HEADER = REPO . '/include/hostprov.h';
 const FFI_HEADER = __DIR__ . '/../hostprov-ffi.h';
 const SANDBOX_USERID = '100000';
 const SANDBOX_API_KEY = 'sandbox-key';
+const SANDBOX_RACKNAP_TOKEN = 'sandbox-token';
+const SANDBOX_LICENCE_LOGIN = 'reseller@example.com';
+const SANDBOX_LICENCE_SECRET = 'sandbox-secret';
 
 final class AssertionFailed extends \Exception
 {
@@ -290,6 +293,59 @@ final class Sandbox
         return $fixtures;
     }
 
+    /**
+     * @param array<string, mixed> $service
+     * @return array<string, mixed> a RackNap request (`product` null for account-level operations)
+     */
+    public function racknapRequest(?string $product, array $service, string $token = SANDBOX_RACKNAP_TOKEN): array
+    {
+        $request = [
+            'provider' => 'racknap',
+            'account' => ['api_token' => $token, 'base_url' => "{$this->url}/racknap"],
+            'service' => $service,
+        ];
+        if ($product !== null) {
+            $request['product'] = $product;
+        }
+        return $request;
+    }
+
+    /**
+     * @param array<string, mixed> $service
+     * @return array<string, mixed> a licence request (`product` null for account-level operations)
+     */
+    public function licenceRequest(?string $product, array $service, ?string $idempotencyKey = null, string $secret = SANDBOX_LICENCE_SECRET): array
+    {
+        $request = [
+            'provider' => 'websoftsolus',
+            'account' => ['login' => SANDBOX_LICENCE_LOGIN, 'secret' => $secret, 'base_url' => "{$this->url}/websoftsolus"],
+            'service' => $service,
+        ];
+        if ($product !== null) {
+            $request['product'] = $product;
+        }
+        if ($idempotencyKey !== null) {
+            $request['idempotency_key'] = $idempotencyKey;
+        }
+        return $request;
+    }
+
+    /** @return array<string, mixed> one provider's section of `/_sandbox/fixtures` */
+    public function fixtures(string $provider): array
+    {
+        $fixtures = $this->admin('GET', 'fixtures')[$provider] ?? null;
+        if (!is_array($fixtures)) {
+            throw new \RuntimeException("no {$provider} section in /_sandbox/fixtures");
+        }
+        return $fixtures;
+    }
+
+    /** @return list<array<string, mixed>> the orders of one provider in `/_sandbox/orders` */
+    public function ordersOf(string $provider): array
+    {
+        return array_values(array_filter($this->orders(), static fn (array $o): bool => ($o['provider'] ?? null) === $provider));
+    }
+
     /** @return list<array<string, mixed>> every order the sandbox holds, as `/_sandbox/orders` lists them */
     public function orders(): array
     {
@@ -311,6 +367,104 @@ final class Sandbox
 function sandbox(): Sandbox
 {
     return Sandbox::get();
+}
+
+/** `status` of a success envelope: DESIGN §4's vocabulary, or null. */
+const STATUS_VOCABULARY = ['active', 'suspended', 'terminated', 'pending'];
+
+/**
+ * A success envelope of $provider as DESIGN §4 describes it: every call it lists went to the
+ * sandbox's mount of $provider, and $secret (the account's key, token or secret) is nowhere in it.
+ *
+ * @param array<string, mixed> $envelope
+ * @return array<string, mixed> the envelope
+ */
+function providerEnvelope(array $envelope, string $provider, string $operation, ?string $product, ?string $orderId, ?string $status, string $secret, string $what): array
+{
+    foreach (['ok', 'api_version', 'operation', 'provider', 'product', 'order_id', 'status', 'url', 'data', 'provider_response', 'calls'] as $key) {
+        check(array_key_exists($key, $envelope), "{$what}: the envelope has `{$key}`");
+    }
+    same(true, $envelope['ok'], "{$what}: ok");
+    same(1, $envelope['api_version'], "{$what}: api_version");
+    same($operation, $envelope['operation'], "{$what}: operation");
+    same($provider, $envelope['provider'], "{$what}: provider");
+    same($product, $envelope['product'], "{$what}: product");
+    same($orderId, $envelope['order_id'], "{$what}: order_id");
+    same($status, $envelope['status'], "{$what}: status");
+    check($status === null || in_array($status, STATUS_VOCABULARY, true), "{$what}: status in the envelope's vocabulary");
+    check(is_array($envelope['data']), "{$what}: data is an object");
+    check(is_array($envelope['calls']) && array_is_list($envelope['calls']), "{$what}: calls is a list");
+    foreach ($envelope['calls'] as $i => $call) {
+        check(in_array($call['method'] ?? null, ['GET', 'POST', 'PUT', 'DELETE'], true), "{$what}: calls[{$i}].method");
+        check(is_string($call['url'] ?? null) && str_starts_with($call['url'], sandbox()->url . "/{$provider}/"), "{$what}: calls[{$i}].url is the provider's, got " . show($call['url'] ?? null));
+        check(is_int($call['status'] ?? null), "{$what}: calls[{$i}].status");
+        check(is_int($call['elapsed_ms'] ?? null) && $call['elapsed_ms'] >= 0, "{$what}: calls[{$i}].elapsed_ms");
+        check(($call['request'] ?? null) === null || is_string($call['request']), "{$what}: calls[{$i}].request");
+        check(is_string($call['response'] ?? null), "{$what}: calls[{$i}].response");
+    }
+    lacks(json_encode($envelope, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE), $secret, "{$what}: the envelope");
+    return $envelope;
+}
+
+/**
+ * Runs $call, which must fail with $code in an error envelope of $provider that shows $secret
+ * nowhere: not in the envelope, the message or the provider's message.
+ *
+ * @param callable(): array<string, mixed> $call
+ */
+function providerError(string $code, string $provider, callable $call, string $secret, string $what): HostProvException
+{
+    $e = expectError($code, $call, $what);
+    $envelope = $e->getEnvelope();
+    same(false, $envelope['ok'] ?? null, "{$what}: ok");
+    same(1, $envelope['api_version'] ?? null, "{$what}: api_version");
+    same($provider, $envelope['provider'] ?? null, "{$what}: provider");
+    check(is_string($envelope['operation'] ?? null), "{$what}: operation");
+    foreach (['code', 'message', 'retryable', 'provider_message', 'http_status'] as $key) {
+        check(array_key_exists($key, $envelope['error'] ?? []), "{$what}: error.{$key} is present");
+    }
+    check($e->getMessage() !== '', "{$what}: a message");
+    check(is_array($envelope['calls'] ?? null) && array_is_list($envelope['calls']), "{$what}: calls is a list");
+    lacks(json_encode($envelope, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE), $secret, "{$what}: the envelope");
+    lacks($e->getMessage(), $secret, "{$what}: the message");
+    lacks((string) $e->getProviderMessage(), $secret, "{$what}: the provider message");
+    return $e;
+}
+
+/**
+ * What `/_sandbox/orders` says of one order of $provider must match $expected.
+ *
+ * @param array<string, mixed> $expected
+ * @return array<string, mixed> the sandbox's row
+ */
+function sandboxOrder(string $provider, string $orderId, array $expected, string $what): array
+{
+    $order = sandbox()->order($orderId, $provider);
+    check($order !== null, "{$what}: /_sandbox/orders lists {$provider} order {$orderId}");
+    foreach ($expected as $key => $value) {
+        same($value, $order[$key] ?? null, "{$what}: /_sandbox/orders {$key}");
+    }
+    return $order;
+}
+
+/**
+ * The operations a product does not list in the catalog, among those Client can run: each must
+ * be answered `unsupported_operation`.
+ *
+ * @return list<string>
+ */
+function unsupportedOperations(string $provider, string $product): array
+{
+    $providers = array_column(client()->catalog()['data']['providers'] ?? [], null, 'provider');
+    check(isset($providers[$provider]), "the catalog lists {$provider}");
+    $products = array_column($providers[$provider]['products'] ?? [], null, 'product');
+    check(isset($products[$product]), "the catalog lists {$provider} {$product}");
+    $supported = array_merge(
+        array_column($products[$product]['operations'] ?? [], 'operation'),
+        array_column($providers[$provider]['operations'] ?? [], 'operation'),
+    );
+    $all = ['create', 'suspend', 'unsuspend', 'terminate', 'renew', 'change_package', 'client_area_url', 'details', 'plans', 'test_connection'];
+    return array_values(array_diff($all, $supported));
 }
 
 /**
