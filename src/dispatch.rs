@@ -15,7 +15,10 @@ pub fn run(operation: Operation, text: &str) -> String {
     let mut subject = Subject::operation(operation);
     let request = match request::parse(text) {
         Ok(request) => request,
-        Err(error) => return envelope(&subject, Err(error), Vec::new(), &Redactor::default()),
+        Err(error) => {
+            (subject.provider, subject.product) = request::peek_subject(text);
+            return envelope(&subject, Err(error), Vec::new(), &Redactor::default());
+        }
     };
     subject.provider = Some(request.provider.clone());
     subject.product = request.product.clone();
@@ -79,6 +82,10 @@ fn check_required(spec: &ProviderSpec, op: &OperationSpec, request: &Request) ->
                 op.operation.as_str()
             )));
         }
+    }
+    if !op.required_one_of.is_empty() && !op.required_one_of.iter().any(|path| request.has(path)) {
+        let names: Vec<String> = op.required_one_of.iter().map(|p| format!("`{p}`")).collect();
+        return Err(Error::invalid(format!("{} needs {}.", op.operation.as_str(), names.join(" or "))));
     }
     let missing_service = op.required.iter().find(|f| !f.is_present(&request.service)).map(|f| f.name().to_owned());
     let options = &request.service.options;

@@ -137,6 +137,22 @@ pub enum Field {
     Options,
 }
 
+const FIELDS: [Field; 13] = [
+    Field::OrderId,
+    Field::Domain,
+    Field::CustomerId,
+    Field::PlanId,
+    Field::NewPlanId,
+    Field::Months,
+    Field::InvoiceOption,
+    Field::AutoRenew,
+    Field::Reason,
+    Field::ClientIp,
+    Field::ServiceName,
+    Field::Panel,
+    Field::Options,
+];
+
 impl Field {
     pub fn name(self) -> &'static str {
         match self {
@@ -247,11 +263,32 @@ fn require_objects(value: &Value) -> Result<(), Error> {
     Ok(())
 }
 
+/// `provider` and `product` of a request that failed validation, so its error envelope still
+/// says what it was about.
+pub fn peek_subject(text: &str) -> (Option<String>, Option<String>) {
+    let Ok(value) = serde_json::from_str::<Value>(text) else { return (None, None) };
+    let field = |key: &str| value.get(key).and_then(Value::as_str).map(|s| s.chars().filter(|c| !c.is_control()).take(64).collect());
+    (field("provider"), field("product"))
+}
+
 pub fn too_large() -> Error {
     Error::invalid(format!("The request is larger than {MAX_REQUEST_BYTES} bytes; send a smaller JSON object."))
 }
 
 impl Request {
+    /// Whether a field named by its path (`idempotency_key`, `service.domain`,
+    /// `service.options.title`) is present and not empty.
+    pub fn has(&self, path: &str) -> bool {
+        if path == "idempotency_key" {
+            return self.idempotency_key.as_deref().is_some_and(|k| !k.is_empty());
+        }
+        if let Some(key) = path.strip_prefix("service.options.") {
+            return self.service.options.get(key).is_some_and(|v| !v.is_null() && v.as_str() != Some(""));
+        }
+        let name = path.strip_prefix("service.").unwrap_or(path);
+        FIELDS.iter().any(|f| f.name() == name && f.is_present(&self.service))
+    }
+
     fn validate(&self) -> Result<(), Error> {
         let o = &self.options;
         if let Some(ms) = o.timeout_ms {

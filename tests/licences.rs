@@ -68,7 +68,16 @@ fn orders_are_validated_locally_per_product() {
         assert!(error["message"].as_str().unwrap().contains(field), "{product} {field}: {error}");
     }
     let untitled = env.licences(Some("plesk"), json!({"months": 1, "options": {"product": "PLESK_12_WEB_HOST", "os": "LINUX"}}));
-    assert!(expect_error(&call("create", &untitled), "invalid_request")["message"].as_str().unwrap().contains("idempotency_key"));
+    let envelope = call("create", &untitled);
+    let message = expect_error(&envelope, "invalid_request")["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("`idempotency_key` or `service.options.title`"), "{message}");
+    assert_eq!((envelope["provider"].as_str(), envelope["product"].as_str()), (Some("websoftsolus"), Some("plesk")));
+    let catalog: Value = serde_json::from_str(&hostprov::catalog()).unwrap();
+    let licences = catalog["data"]["providers"].as_array().unwrap().iter().find(|p| p["provider"] == "websoftsolus").unwrap().clone();
+    assert_eq!(licences["products"][0]["operations"][0]["required_one_of"], json!(["idempotency_key", "service.options.title"]));
+    let empty_id = call("details", &env.licences(Some("cpanel"), json!({"order_id": ""})));
+    expect_error(&empty_id, "invalid_request");
+    assert_eq!(empty_id["provider"], "websoftsolus", "a request refused by validation still says what it was about");
     assert_eq!(env.route_count("websoftsolus POST license/plesk/order"), 0, "nothing was ordered");
 }
 
@@ -97,6 +106,10 @@ fn unknown_licences_wrong_secrets_and_unsupported_operations() {
     assert!(!envelope.to_string().contains("canary-licence-secret-5"), "{envelope:#}");
     assert!(envelope["calls"][0]["request"].as_str().unwrap().contains("secret=***"));
     expect_ok(&call("test_connection", &env.licences(None, json!({}))));
+    let mut elsewhere = env.licences(None, json!({}));
+    elsewhere["account"]["base_url"] = json!(format!("{}/racknap", env.url()));
+    let error = expect_error(&call("test_connection", &elsewhere), "provider_error");
+    assert!(error["message"].as_str().unwrap().contains("account.base_url"), "{error}");
     for op in ["suspend", "unsuspend", "renew", "change_package", "client_area_url"] {
         let error = expect_error(&call(op, &env.licences(Some("cpanel"), json!({"order_id": "CPNL.1"}))), "unsupported_operation");
         assert!(error["message"].as_str().unwrap().contains("licence API has no"), "{error}");

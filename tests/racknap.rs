@@ -87,6 +87,10 @@ fn the_token_goes_in_the_validate_header_and_a_wrong_one_is_refused() {
     expect_error(&envelope, "authentication_failed");
     assert!(!envelope.to_string().contains("canary-racknap-token-77"));
     assert!(env.admin("orders").as_array().unwrap().iter().all(|o| o["provider"] != "racknap"));
+    let mut elsewhere = env.racknap(None, json!({}));
+    elsewhere["account"]["base_url"] = json!(format!("{}/websoftsolus", env.url()));
+    let error = expect_error(&call("test_connection", &elsewhere), "not_found");
+    assert_eq!(error["http_status"], 404, "another site's 404 is not a reachable RackNap");
     let mut wrong = env.racknap(None, json!({}));
     wrong["account"]["api_token"] = json!("wrong-token-123");
     expect_error(&call("test_connection", &wrong), "authentication_failed");

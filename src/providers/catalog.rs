@@ -18,6 +18,7 @@ fn operation(spec: &OperationSpec) -> Value {
         "account_required": names(spec.account_required, AccountField::name),
         "options_required": spec.options_required,
         "options_optional": spec.options_optional,
+        "required_one_of": spec.required_one_of,
     })
 }
 

@@ -22,12 +22,23 @@ pub struct OperationSpec {
     /// Provider-specific keys of `service.options`, by their readable names.
     pub options_required: &'static [&'static str],
     pub options_optional: &'static [&'static str],
+    /// At least one of these request paths must be present (`service.order_id`,
+    /// `idempotency_key`, `service.options.title`…).
+    pub required_one_of: &'static [&'static str],
 }
 
 impl OperationSpec {
     /// An operation with only `service` fields.
     pub const fn new(operation: Operation, required: &'static [Field], optional: &'static [Field]) -> Self {
-        OperationSpec { operation, required, optional, account_required: &[], options_required: &[], options_optional: &[] }
+        OperationSpec {
+            operation,
+            required,
+            optional,
+            account_required: &[],
+            options_required: &[],
+            options_optional: &[],
+            required_one_of: &[],
+        }
     }
 }
 

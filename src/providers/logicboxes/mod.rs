@@ -47,7 +47,7 @@ const fn order_operations(needs_months: bool) -> [OperationSpec; 8] {
         op(Op::Renew, renew, &[F::AutoRenew, F::InvoiceOption]),
         op(Op::ChangePackage, change, &[F::InvoiceOption]),
         link(&[F::OrderId, F::ClientIp], &[F::CustomerId]),
-        op(Op::Details, &[], &[F::OrderId, F::Domain]),
+        OperationSpec { required_one_of: &["service.order_id", "service.domain"], ..op(Op::Details, &[], &[F::OrderId, F::Domain]) },
     ]
 }
 
@@ -76,7 +76,10 @@ static SPEC: ProviderSpec = ProviderSpec {
             operations: &[
                 op(Op::Suspend, &[F::OrderId], &[F::Reason]),
                 op(Op::Unsuspend, &[F::OrderId], &[]),
-                link(&[F::OrderId, F::CustomerId, F::ClientIp], &[F::ServiceName, F::Panel]),
+                OperationSpec {
+                    required_one_of: &["service.service_name", "service.panel"],
+                    ..link(&[F::OrderId, F::CustomerId, F::ClientIp], &[F::ServiceName, F::Panel])
+                },
             ],
         },
     ],

@@ -130,8 +130,11 @@ fn test_connection(api: &mut Api) -> Result<Outcome, Error> {
     let form = vec![("planid".into(), plan_id), ("currency".into(), "1".into()), ("pid".into(), "0".into())];
     match api.post("planDetail", form, Safety::Read) {
         Ok(_) => {}
-        // RackNap's own JSON refusing the plan still proves the token and the endpoint.
-        Err(e) if e.provider_message.is_some() && e.code != ErrorCode::AuthenticationFailed => {}
+        // RackNap's own refusal of the plan (HTTP 200, status Error) still proves the token and
+        // the endpoint; a 404 or another site's JSON does not.
+        Err(e) if e.provider_message.is_some()
+            && e.code != ErrorCode::AuthenticationFailed
+            && e.http_status.is_some_and(|s| (200..300).contains(&s)) => {}
         Err(e) => return Err(e),
     }
     Ok(Outcome::default().data("reachable", true))

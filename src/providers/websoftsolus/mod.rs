@@ -26,6 +26,8 @@ const fn licence_operations(create_options: &'static [&'static str], optional: &
         OperationSpec {
             options_required: create_options,
             options_optional: optional,
+            // The title is the licence's natural key: it makes a repeated create find the first.
+            required_one_of: &["idempotency_key", "service.options.title"],
             ..OperationSpec::new(Op::Create, &[F::Months], &[F::Options])
         },
         OperationSpec::new(Op::Terminate, &[F::OrderId], &[]),

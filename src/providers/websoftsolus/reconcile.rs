@@ -40,18 +40,21 @@ pub fn find_by_title(api: &mut Api, product: &str, title: &str) -> Result<Found,
     let known = |key: &str| TITLES.lock().unwrap_or_else(|p| p.into_inner()).get(&account).and_then(|t| t.get(key).cloned());
     let mut fetched = 0;
     for key in keys.iter().rev() {
-        let key_title = match known(key) {
-            Some(t) => t,
+        let details = match known(key) {
+            Some(known_title) if known_title != title => continue,
+            // Status changes, so a remembered match is read afresh.
+            Some(_) => licence(api, product, key)?,
             None if fetched >= MAX_NEW_DETAILS => return Ok(Found::Undetermined),
             None => {
                 fetched += 1;
-                let Some(details) = licence(api, product, key)? else { continue };
-                let t = details.get("title").and_then(Value::as_str).unwrap_or_default().to_owned();
-                TITLES.lock().unwrap_or_else(|p| p.into_inner()).entry(account.clone()).or_default().insert(key.clone(), t.clone());
-                t
+                let details = licence(api, product, key)?;
+                let t = details.as_ref().and_then(|d| d.get("title")).and_then(Value::as_str).unwrap_or_default().to_owned();
+                TITLES.lock().unwrap_or_else(|p| p.into_inner()).entry(account.clone()).or_default().insert(key.clone(), t);
+                details
             }
         };
-        if key_title == title && is_live(api, product, key)? {
+        let Some(details) = details else { continue };
+        if details.get("title").and_then(Value::as_str) == Some(title) && is_live(&details) {
             return Ok(Found::Live(key.clone()));
         }
     }
@@ -67,9 +70,8 @@ fn licence(api: &mut Api, product: &str, key: &str) -> Result<Option<Value>, Err
     }
 }
 
-/// Status changes (a terminated licence with our title is not ours to return), so it is read
-/// afresh rather than remembered.
-fn is_live(api: &mut Api, product: &str, key: &str) -> Result<bool, Error> {
-    let status = licence(api, product, key)?.and_then(|d| d.get("status").and_then(Value::as_str).map(str::to_ascii_lowercase));
-    Ok(status.is_some_and(|s| !matches!(s.as_str(), "terminated" | "cancelled" | "canceled" | "deleted")))
+/// A terminated licence with our title is not ours to return.
+fn is_live(details: &Value) -> bool {
+    let status = details.get("status").and_then(Value::as_str).map(str::to_ascii_lowercase);
+    status.is_some_and(|s| !matches!(s.as_str(), "terminated" | "cancelled" | "canceled" | "deleted"))
 }

@@ -79,6 +79,13 @@ fn fetch(api: &mut Api) -> Result<Token, Error> {
         return Err(Error::new(ErrorCode::AuthenticationFailed, "The licence API refused the login and secret; check account.login and account.secret.")
             .from_provider(super::message_of(&reply.body), Some(reply.status)));
     }
+    if !(200..300).contains(&reply.status) {
+        return Err(Error::new(
+            ErrorCode::ProviderError,
+            format!("The licence API's token endpoint answered HTTP {}; check account.base_url.", reply.status),
+        )
+        .from_provider(super::message_of(&reply.body), Some(reply.status)));
+    }
     let body = super::parse_reply(&reply)?;
     let value = body.get("access_token").and_then(Value::as_str).filter(|t| !t.is_empty()).map(str::to_owned);
     let Some(value) = value else {
