@@ -369,20 +369,20 @@ fn read_body(response: reqwest::blocking::Response) -> Result<String, std::io::E
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// Whether a certificate problem is behind the error, however deeply hyper and tokio wrapped it
+/// (an `io::Error` inside an `io::Error` hides its cause from `source()`).
 fn is_tls_failure(e: &reqwest::Error) -> bool {
-    let mut source: Option<&(dyn StdError + 'static)> = e.source();
-    while let Some(err) = source {
+    fn caused_by_tls(err: &(dyn StdError + 'static)) -> bool {
         if err.downcast_ref::<rustls::Error>().is_some() {
             return true;
         }
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            if io.get_ref().is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some()) {
-                return true;
-            }
+        let wrapped = err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref());
+        if wrapped.is_some_and(|inner| caused_by_tls(inner)) {
+            return true;
         }
-        source = err.source();
+        err.source().is_some_and(caused_by_tls)
     }
-    false
+    e.source().is_some_and(caused_by_tls)
 }
 
 fn truncate(text: &str, max: usize) -> &str {

@@ -2,6 +2,7 @@
 
 use serde_json::{json, Value};
 
+use crate::faults::{self, Faults};
 use crate::state::World;
 use crate::wire::{SimRequest, SimResponse};
 
@@ -16,6 +17,7 @@ pub fn handle(world: &mut World, req: &SimRequest, sub: &str) -> SimResponse {
             "routes": world.stats.routes,
             "connections_accepted": world.stats.connections,
             "tokens_issued": world.stats.tokens_issued,
+            "faults": faults::counts_view(&world.stats.faults),
         })),
         ("POST", "reset") => {
             world.reset();
@@ -26,6 +28,17 @@ pub fn handle(world: &mut World, req: &SimRequest, sub: &str) -> SimResponse {
             let changes = serde_json::from_slice::<Value>(&req.body).unwrap_or(Value::Null);
             match world.config.update(&changes) {
                 Ok(()) => ok(world.config.view()),
+                Err(problem) => SimResponse::json(400, &json!({"error": problem})),
+            }
+        }
+        ("GET", "faults") => ok(world.faults.view()),
+        ("PUT", "faults") => {
+            let settings = serde_json::from_slice::<Value>(&req.body).unwrap_or(Value::Null);
+            match Faults::from_json(&settings) {
+                Ok(faults) => {
+                    world.faults = faults;
+                    ok(world.faults.view())
+                }
                 Err(problem) => SimResponse::json(400, &json!({"error": problem})),
             }
         }

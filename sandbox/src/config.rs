@@ -1,5 +1,6 @@
-//! What a sandbox can be started with, and changed at run time through `PUT /_sandbox/config`.
-//! A reset keeps it: it describes the sandbox, not the accounts it simulates.
+//! What a sandbox can be started with, and partly changed at run time through
+//! `PUT /_sandbox/config`. A reset keeps it: it describes the sandbox, not the accounts it
+//! simulates.
 
 use serde_json::{json, Value};
 
@@ -12,15 +13,20 @@ pub struct SandboxConfig {
     /// Lifetime of the licence API's access tokens, in seconds of the simulated clock. Shorten
     /// it to see a client refresh its token; a change applies to tokens issued afterwards.
     pub token_ttl_s: u64,
+    /// Serve HTTPS with a certificate made at start, signed by a CA made for this sandbox alone
+    /// (see [`Sandbox::ca_cert_pem`](crate::Sandbox::ca_cert_pem)). Chosen at start only: the
+    /// run-time settings neither show nor change it.
+    pub tls: bool,
 }
 
 impl Default for SandboxConfig {
     fn default() -> Self {
-        SandboxConfig { token_ttl_s: DEFAULT_TOKEN_TTL_S }
+        SandboxConfig { token_ttl_s: DEFAULT_TOKEN_TTL_S, tls: false }
     }
 }
 
 impl SandboxConfig {
+    /// The run-time settings, as `GET /_sandbox/config` shows them.
     pub fn view(&self) -> Value {
         json!({"token_ttl_s": self.token_ttl_s})
     }

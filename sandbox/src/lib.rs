@@ -4,17 +4,25 @@
 //! bare-integer and bare-`true` bodies and errors as HTTP 500, RackNap's PHP-encoded answers and
 //! misspelled field names, the licence API's expiring bearer tokens and separate test
 //! environment; parameters are taken from the query string and the form body alike. Tests
-//! start it in-process with [`Sandbox::start`] (or [`Sandbox::start_with`] to configure it);
-//! panel developers run the `hostprov-sandbox` binary.
+//! start it in-process with [`Sandbox::start`] (or [`Sandbox::start_with`] to configure it, to
+//! serve HTTPS for one); panel developers run the `hostprov-sandbox` binary.
+//!
+//! `PUT /_sandbox/faults` makes provider requests fail as networks and servers do (connections
+//! refused or reset before or after the request was carried out, answers held back, 5xx pages,
+//! garbled bodies), drawn from a seeded generator so that a failing run can be replayed.
 
 mod admin;
 mod calendar;
 mod config;
+mod conn;
+mod faults;
 mod form;
 mod logicboxes;
 mod racknap;
 mod server;
+mod service;
 mod state;
+mod tls;
 mod websoftsolus;
 mod wire;
 

@@ -1,34 +1,31 @@
-//! The HTTP server: accepts connections on loopback, turns each request into a [`SimRequest`]
-//! and routes it to a simulator.
+//! The server: a runtime on a thread of its own, accepting connections on loopback (over TLS
+//! when asked) and handing each to hyper with the request service.
 
-use std::convert::Infallible;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
 use hyper::service::service_fn;
-use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
+use tokio_rustls::TlsAcceptor;
 
 use crate::config::SandboxConfig;
-use crate::state::World;
-use crate::wire::{SimRequest, SimResponse};
-use crate::{admin, logicboxes, racknap, websoftsolus};
+use crate::conn::{ResetSwitch, Stream};
+use crate::service;
+use crate::state::{lock, SharedWorld, World};
+use crate::tls::Tls;
 
-/// Request bodies beyond this are refused.
-const MAX_BODY: usize = 2 * 1024 * 1024;
-
-type Shared = Arc<Mutex<World>>;
+/// A client that connects and never completes the TLS handshake is let go after this.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A running sandbox. Dropping it stops the server.
 pub struct Sandbox {
     addr: SocketAddr,
+    ca_cert_pem: Option<String>,
     shutdown: watch::Sender<bool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -40,11 +37,19 @@ impl Sandbox {
         Sandbox::start_with(listen, SandboxConfig::default())
     }
 
-    /// Starts serving on `listen` with `config` (a shorter token lifetime, say).
+    /// Starts serving on `listen` with `config` (a shorter token lifetime, say). With
+    /// `config.tls` it serves HTTPS: a certificate authority and a server certificate for
+    /// `127.0.0.1`, `::1` and `localhost` are made for this sandbox alone, and clients trust
+    /// [`ca_cert_pem`](Sandbox::ca_cert_pem).
     pub fn start_with(listen: &str, config: SandboxConfig) -> io::Result<Sandbox> {
+        let tls = if config.tls { Some(Tls::generate()?) } else { None };
         let listener = std::net::TcpListener::bind(listen)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        let (acceptor, ca_cert_pem) = match tls {
+            Some(tls) => (Some(tls.acceptor), Some(tls.ca_cert_pem)),
+            None => (None, None),
+        };
         let (shutdown, stopped) = watch::channel(false);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -54,21 +59,28 @@ impl Sandbox {
         let thread = std::thread::Builder::new().name("hostprov-sandbox".into()).spawn(move || {
             runtime.block_on(async move {
                 match TcpListener::from_std(listener) {
-                    Ok(listener) => serve(listener, Arc::new(Mutex::new(World::new(config))), stopped).await,
+                    Ok(listener) => serve(listener, acceptor, Arc::new(Mutex::new(World::new(config))), stopped).await,
                     Err(e) => eprintln!("hostprov-sandbox: cannot listen: {e}"),
                 }
             })
         })?;
-        Ok(Sandbox { addr, shutdown, thread: Some(thread) })
+        Ok(Sandbox { addr, ca_cert_pem, shutdown, thread: Some(thread) })
     }
 
-    /// `http://127.0.0.1:PORT`, the root of every mount.
+    /// `http://127.0.0.1:PORT` (`https://…` over TLS), the root of every mount.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.ca_cert_pem.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The PEM certificate of the authority that signed the server's certificate, for clients
+    /// to trust; `None` when the sandbox serves plain HTTP.
+    pub fn ca_cert_pem(&self) -> Option<String> {
+        self.ca_cert_pem.clone()
     }
 
     /// Blocks until the server stops (it stops only when dropped from another thread).
@@ -88,80 +100,30 @@ impl Drop for Sandbox {
     }
 }
 
-async fn serve(listener: TcpListener, world: Shared, mut stopped: watch::Receiver<bool>) {
+async fn serve(listener: TcpListener, acceptor: Option<TlsAcceptor>, world: SharedWorld, mut stopped: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
+                let Ok((tcp, _)) = accepted else { continue };
                 lock(&world).stats.connections += 1;
-                let world = world.clone();
-                tokio::spawn(async move {
-                    let service = service_fn(move |req| respond(world.clone(), req));
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
+                tokio::spawn(connection(tcp, acceptor.clone(), world.clone()));
             }
             _ = stopped.changed() => return,
         }
     }
 }
 
-fn lock(world: &Shared) -> std::sync::MutexGuard<'_, World> {
-    world.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-async fn respond(world: Shared, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
-    let answer = match read_request(req).await {
-        Ok(sim) => route(&world, &sim),
-        Err(answer) => answer,
+/// One connection, on a task of its own: the TLS handshake if any, then HTTP/1.1 requests until
+/// either side closes it or a fault drops it.
+async fn connection(tcp: TcpStream, acceptor: Option<TlsAcceptor>, world: SharedWorld) {
+    let reset = ResetSwitch::default();
+    let stream = match acceptor {
+        None => Stream::plain(tcp, reset.clone()),
+        Some(acceptor) => match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+            Ok(Ok(tls)) => Stream::tls(tls, reset.clone()),
+            _ => return,
+        },
     };
-    Ok(Response::builder()
-        .status(answer.status)
-        .header("content-type", answer.content_type)
-        .body(Full::new(Bytes::from(answer.body)))
-        .expect("status and header are valid"))
-}
-
-async fn read_request(req: Request<Incoming>) -> Result<SimRequest, SimResponse> {
-    let (parts, body) = req.into_parts();
-    let body = Limited::new(body, MAX_BODY)
-        .collect()
-        .await
-        .map_err(|_| SimResponse::html(413, "<html><body>Request Entity Too Large</body></html>"))?
-        .to_bytes()
-        .to_vec();
-    let headers: Vec<(String, String)> = parts
-        .headers
-        .iter()
-        .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-        .collect();
-    let mut params: Vec<(String, String)> =
-        url::form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes()).into_owned().collect();
-    let is_form = headers
-        .iter()
-        .any(|(k, v)| k == "content-type" && v.starts_with("application/x-www-form-urlencoded"));
-    if is_form {
-        params.extend(url::form_urlencoded::parse(&body).into_owned());
-    }
-    Ok(SimRequest { method: parts.method.as_str().to_owned(), path: parts.uri.path().to_owned(), params, headers, body })
-}
-
-fn route(world: &Shared, req: &SimRequest) -> SimResponse {
-    let mut world = lock(world);
-    let (route, answer) = if let Some(sub) = req.path.strip_prefix("/_sandbox/") {
-        (format!("admin {sub}"), admin::handle(&mut world, req, sub))
-    } else if let Some(sub) = req.path.strip_prefix("/logicboxes") {
-        logicboxes::handle(&mut world, req, sub)
-    } else if let Some(sub) = req.path.strip_prefix("/racknap") {
-        racknap::handle(&mut world, req, sub)
-    } else if let Some(sub) = req.path.strip_prefix("/websoftsolus") {
-        websoftsolus::handle(&mut world, req, sub)
-    } else {
-        ("unknown".to_owned(), SimResponse::html(404, "<html><body>Not Found</body></html>"))
-    };
-    if !route.starts_with("admin ") {
-        world.record(&route, req);
-    }
-    answer
+    let service = service_fn(move |req| service::respond(world.clone(), reset.clone(), req));
+    let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
 }

@@ -1,12 +1,15 @@
 //! Everything the sandbox remembers, behind one lock: orders, customers, tokens, statistics,
-//! the simulated clock, the log of received requests and the sandbox's configuration.
+//! the simulated clock, the log of received requests, the injected faults and the sandbox's
+//! configuration.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 
 use crate::config::SandboxConfig;
+use crate::faults::{FaultKind, Faults};
 use crate::logicboxes::LbState;
 use crate::racknap::RnState;
 use crate::websoftsolus::LicenceState;
@@ -22,11 +25,22 @@ pub const DEFAULT_WSS_SECRET: &str = "sandbox-secret";
 /// How many received requests `/_sandbox/requests` keeps.
 const REQUEST_LOG_LEN: usize = 1000;
 
+/// The world as the server's tasks share it.
+pub type SharedWorld = Arc<Mutex<World>>;
+
+/// The world, even after a handler panicked while holding it: one broken request must not take
+/// every later one down with it.
+pub fn lock(world: &SharedWorld) -> MutexGuard<'_, World> {
+    world.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 #[derive(Debug, Default)]
 pub struct Stats {
     pub routes: BTreeMap<String, u64>,
     pub connections: u64,
     pub tokens_issued: u64,
+    /// Faults injected, per kind.
+    pub faults: BTreeMap<FaultKind, u64>,
 }
 
 #[derive(Debug)]
@@ -39,6 +53,7 @@ pub struct World {
     pub licences: LicenceState,
     pub stats: Stats,
     pub received: VecDeque<Value>,
+    pub faults: Faults,
 }
 
 impl World {
@@ -51,11 +66,12 @@ impl World {
             licences: LicenceState::default(),
             stats: Stats::default(),
             received: VecDeque::new(),
+            faults: Faults::default(),
         }
     }
 
-    /// Back to the seeded state. The clock offset and statistics are reset too; the
-    /// configuration is kept.
+    /// Back to the seeded state. The clock offset, statistics and faults are reset too (faults
+    /// off); the configuration is kept.
     pub fn reset(&mut self) {
         *self = World::new(self.config.clone());
     }
@@ -65,8 +81,15 @@ impl World {
         wall_clock() + self.clock_offset_s
     }
 
-    pub fn record(&mut self, route: &str, request: &SimRequest) {
-        *self.stats.routes.entry(route.to_owned()).or_default() += 1;
+    /// Logs a received request with the fault it met. `route` names what answered it; a request
+    /// that a fault kept from being carried out has none and is not counted under any route.
+    pub fn record(&mut self, route: Option<&str>, request: &SimRequest, fault: Option<FaultKind>) {
+        if let Some(route) = route {
+            *self.stats.routes.entry(route.to_owned()).or_default() += 1;
+        }
+        if let Some(fault) = fault {
+            *self.stats.faults.entry(fault).or_default() += 1;
+        }
         if self.received.len() >= REQUEST_LOG_LEN {
             self.received.pop_front();
         }
@@ -74,6 +97,7 @@ impl World {
             "method": request.method,
             "path": request.path,
             "params": request.params,
+            "fault": fault.map(FaultKind::name),
         }));
     }
 

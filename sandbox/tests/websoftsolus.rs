@@ -155,7 +155,7 @@ fn calls_need_a_live_token_of_the_same_environment() {
 
 #[test]
 fn a_shortened_token_lifetime_expires_on_the_simulated_clock() {
-    let env = Env::with_config(SandboxConfig { token_ttl_s: 60 });
+    let env = Env::with_config(SandboxConfig { token_ttl_s: 60, ..SandboxConfig::default() });
     let client = Client::new(&env, LIVE);
     assert_eq!(token_answer(&env, LIVE, &CREDENTIALS).ok()["expires_in"], 60);
     env.advance_clock(59);

@@ -152,3 +152,10 @@ impl Env {
         self.admin("stats")["routes"][route].as_u64().unwrap_or(0)
     }
 }
+
+impl Env {
+    pub fn admin_put(&self, path: &str, body: Value) -> Value {
+        let response = self.http.put(format!("{}/_sandbox/{path}", self.url())).body(body.to_string()).send().unwrap();
+        serde_json::from_str(&response.text().unwrap()).unwrap()
+    }
+}

@@ -1,7 +1,9 @@
-//! `hostprov-sandbox --listen 127.0.0.1:0 [--token-ttl SECONDS]`: serves until killed. The first
-//! stdout line says where.
+//! `hostprov-sandbox --listen 127.0.0.1:0 [--token-ttl SECONDS] [--tls-cert-out FILE]`: serves
+//! until killed. The first stdout line says where. With `--tls-cert-out` it serves HTTPS and
+//! writes the certificate clients must trust to FILE before saying where.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use hostprov_sandbox::{Sandbox, SandboxConfig};
 
@@ -9,6 +11,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let mut listen = "127.0.0.1:0".to_owned();
     let mut config = SandboxConfig::default();
+    let mut cert_out: Option<PathBuf> = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--listen" => match args.next() {
@@ -19,10 +22,15 @@ fn main() {
                 Some(seconds) => config.token_ttl_s = seconds,
                 None => usage("--token-ttl needs a whole number of seconds of at least 1"),
             },
+            "--tls-cert-out" => match args.next() {
+                Some(file) => cert_out = Some(PathBuf::from(file)),
+                None => usage("--tls-cert-out needs a file to write the CA certificate to"),
+            },
             "-h" | "--help" => usage(""),
             other => usage(&format!("unknown argument {other}")),
         }
     }
+    config.tls = cert_out.is_some();
     let sandbox = match Sandbox::start_with(&listen, config) {
         Ok(sandbox) => sandbox,
         Err(e) => {
@@ -30,6 +38,12 @@ fn main() {
             std::process::exit(1);
         }
     };
+    if let (Some(file), Some(pem)) = (&cert_out, sandbox.ca_cert_pem()) {
+        if let Err(e) = std::fs::write(file, pem) {
+            eprintln!("hostprov-sandbox: cannot write the CA certificate to {}: {e}", file.display());
+            std::process::exit(1);
+        }
+    }
     println!("hostprov-sandbox listening on {}", sandbox.url());
     let _ = std::io::stdout().flush();
     sandbox.wait();
@@ -39,6 +53,6 @@ fn usage(problem: &str) -> ! {
     if !problem.is_empty() {
         eprintln!("hostprov-sandbox: {problem}");
     }
-    eprintln!("usage: hostprov-sandbox [--listen 127.0.0.1:0] [--token-ttl SECONDS]");
+    eprintln!("usage: hostprov-sandbox [--listen 127.0.0.1:0] [--token-ttl SECONDS] [--tls-cert-out FILE]");
     std::process::exit(2);
 }

@@ -8,7 +8,7 @@
 
 use super::catalog::{self, BILLING_CYCLES};
 use super::reply::{service_success, validation};
-use crate::calendar::Date;
+use crate::calendar;
 use crate::form::{amount, one_of, optional_whole_number, required, whole_number};
 use crate::state::World;
 use crate::wire::{Reply, SimRequest, SimResponse};
@@ -41,7 +41,7 @@ pub fn create(world: &mut World, req: &SimRequest) -> Reply {
 }
 
 /// A required date, strictly `dd/mm/yyyy`.
-fn date(req: &SimRequest, name: &str) -> Result<Date, SimResponse> {
+fn date(req: &SimRequest, name: &str) -> Result<time::Date, SimResponse> {
     let raw = required(req, name).map_err(validation)?;
-    Date::parse_dmy(raw).ok_or_else(|| validation(format!("Invalid date format for {name}, expected dd/mm/yyyy")))
+    calendar::parse_dmy(raw).ok_or_else(|| validation(format!("Invalid date format for {name}, expected dd/mm/yyyy")))
 }

@@ -6,7 +6,7 @@ use serde_json::json;
 use super::catalog::{Product, PERIODS};
 use super::reply::bad_request;
 use super::store::{Environment, Licence, LicenceStatus};
-use crate::calendar::Date;
+use crate::calendar;
 use crate::form::{array, not_one_of, one_of, present, required};
 use crate::state::World;
 use crate::wire::{Reply, SimRequest, SimResponse};
@@ -24,7 +24,7 @@ struct Order {
 
 pub fn place(world: &mut World, req: &SimRequest, env: Environment, product: &Product) -> Reply {
     let order = read(req, product)?;
-    let expiration = Date::from_epoch(world.now()).add_months(order.period_months);
+    let expiration = calendar::add_months(calendar::utc_day(world.now()), order.period_months);
     let key_number = world.licences.new_key_number(product);
     let licence = Licence {
         key_number,
@@ -37,7 +37,7 @@ pub fn place(world: &mut World, req: &SimRequest, env: Environment, product: &Pr
         os: order.os,
         addons: order.addons,
         period_months: order.period_months,
-        expiration_date: expiration.iso(),
+        expiration_date: calendar::iso(expiration),
     };
     let answer = json!({
         "keyNumber": licence.key_number,

@@ -1,0 +1,134 @@
+//! Money safety under injected faults: no create is ever placed twice, no create is answered
+//! with a failure that might hide an order, and retries stay bounded.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use common::{call, expect_error, Env};
+use serde_json::{json, Value};
+
+const KINDS: [&str; 8] = [
+    "refuse", "reset_before_commit", "reset_after_commit", "timeout_after_commit", "http_500", "http_503", "malformed_200", "html_502",
+];
+const PRODUCTS: [&str; 5] = ["sitelock", "codeguard", "plesk", "cpanel", "virtuozzo"];
+
+/// The create request for service number `i`; its natural key is its domain or idempotency key.
+fn create_request(env: &Env, fixtures: &Value, i: usize) -> (String, Value) {
+    let product = PRODUCTS[i % PRODUCTS.len()];
+    let mut request = match product {
+        "sitelock" | "codeguard" => env.lb(Some(product), json!({
+            "domain": format!("svc{i}.example"),
+            "customer_id": fixtures["logicboxes"]["customers"][0]["customer_id"],
+            "plan_id": fixtures["logicboxes"]["plans"][product][0],
+            "months": 12,
+        })),
+        licence => {
+            let version = fixtures["websoftsolus"]["products"][licence][0].clone();
+            let options = match licence {
+                "cpanel" => json!({"product": version, "server_ip": "192.0.2.10"}),
+                _ => json!({"product": version, "os": "LINUX"}),
+            };
+            env.licences(Some(licence), json!({"months": 12, "options": options}))
+        }
+    };
+    request["idempotency_key"] = json!(format!("svc-{i}"));
+    request["options"] = json!({"timeout_ms": 2500});
+    let key = match product {
+        "sitelock" | "codeguard" => format!("svc{i}.example"),
+        _ => format!("svc-{i}"),
+    };
+    (key, request)
+}
+
+/// Orders per natural key (domain for LogicBoxes, title for licences), from the sandbox.
+fn orders_by_key(env: &Env) -> BTreeMap<String, Vec<Value>> {
+    let mut by_key: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for order in env.admin("orders").as_array().unwrap() {
+        let key = match order["provider"].as_str() {
+            Some("logicboxes") => order["domain"].as_str(),
+            Some("websoftsolus") => order["title"].as_str(),
+            _ => None,
+        };
+        if let Some(key) = key.filter(|k| k.starts_with("svc")) {
+            by_key.entry(key.to_owned()).or_default().push(order.clone());
+        }
+    }
+    by_key
+}
+
+#[test]
+fn a_thousand_creates_under_twenty_percent_faults_order_each_service_exactly_once() {
+    let env = Arc::new(Env::new());
+    let fixtures = Arc::new(env.admin("fixtures"));
+    env.admin_put("faults", json!({"rate": 0.2, "kinds": KINDS, "latency_ms": 0, "seed": 20261122}));
+
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let (env, fixtures) = (env.clone(), fixtures.clone());
+            std::thread::spawn(move || {
+                let mut answers = Vec::new();
+                for i in (t..1000).step_by(8) {
+                    let (key, request) = create_request(&env, &fixtures, i);
+                    answers.push((i, key, call("create", &request)));
+                }
+                answers
+            })
+        })
+        .collect();
+    let answers: Vec<(usize, String, Value)> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
+    let stats = env.admin("stats");
+    env.admin_put("faults", json!({"rate": 0}));
+
+    let mut unknown = Vec::new();
+    for (i, key, envelope) in &answers {
+        if envelope["ok"] == true {
+            assert!(envelope["order_id"].is_string(), "{envelope:#}");
+        } else {
+            assert_eq!(envelope["error"]["code"], "outcome_unknown", "create {i} ({key}) failed plainly: {envelope:#}");
+            unknown.push(*i);
+        }
+    }
+    for kind in KINDS {
+        assert!(stats["faults"][kind].as_u64().unwrap_or(0) > 0, "{kind} was injected: {stats:#}");
+    }
+
+    let placed = orders_by_key(&env);
+    for (key, orders) in &placed {
+        assert_eq!(orders.len(), 1, "{key} was ordered {} times: {orders:#?}", orders.len());
+    }
+    for (i, key, envelope) in &answers {
+        if envelope["ok"] == true {
+            let order = &placed.get(key).unwrap_or_else(|| panic!("create {i} answered ok but {key} has no order"))[0];
+            assert_eq!(order["order_id"], envelope["order_id"], "create {i}");
+        }
+    }
+
+    // Calling create again for each outcome_unknown yields exactly that one order.
+    for i in &unknown {
+        let (key, request) = create_request(&env, &fixtures, *i);
+        let again = call("create", &request);
+        assert_eq!(again["ok"], true, "{again:#}");
+        let orders = orders_by_key(&env);
+        assert_eq!(orders[&key].len(), 1, "{key}");
+        assert_eq!(orders[&key][0]["order_id"], again["order_id"]);
+    }
+    assert_eq!(orders_by_key(&env).len(), 1000, "every service exists, once");
+    println!("1000 creates: {} answered outcome_unknown; faults injected: {}", unknown.len(), stats["faults"]);
+}
+
+#[test]
+fn an_endpoint_that_always_answers_503_gets_at_most_three_attempts_per_call() {
+    let env = Env::new();
+    env.admin_put("faults", json!({"rate": 1.0, "kinds": ["http_503"]}));
+    let details = call("details", &env.lb(Some("sitelock"), json!({"order_id": "84311819"})));
+    expect_error(&details, "provider_error");
+    assert_eq!(details["calls"].as_array().unwrap().len(), 3, "{details:#}");
+    let plans = call("plans", &env.licences(Some("plesk"), json!({})));
+    assert!(plans["calls"].as_array().unwrap().len() <= 3, "{plans:#}");
+    let create = call("create", &env.lb(Some("sitelock"), json!({"domain": "x.example", "customer_id": "99", "plan_id": "101"})));
+    expect_error(&create, "outcome_unknown");
+    assert!(create["calls"].as_array().unwrap().len() <= 3, "{create:#}");
+    assert!(env.received("/add.json").is_empty(), "nothing was ordered while the lookup failed");
+}
