@@ -132,3 +132,71 @@ fn an_endpoint_that_always_answers_503_gets_at_most_three_attempts_per_call() {
     assert!(create["calls"].as_array().unwrap().len() <= 3, "{create:#}");
     assert!(env.received("/add.json").is_empty(), "nothing was ordered while the lookup failed");
 }
+
+/// Loses the answer to every change (POST, DELETE) from now on; reads go through.
+fn lose_change_answers(env: &Env, kind: &str) {
+    env.admin_put("faults", json!({"rate": 1.0, "kinds": [kind], "methods": ["POST", "DELETE"], "seed": 1}));
+}
+
+#[test]
+fn a_lost_suspend_unsuspend_terminate_or_renew_is_settled_by_the_order_state() {
+    let env = Env::new();
+    let created = call("create", &env.lb(Some("codeguard"), json!({"domain": "lost.example", "customer_id": "99", "plan_id": "201", "months": 12})));
+    let order_id = created["order_id"].as_str().unwrap().to_owned();
+    let request = |extra: Value| {
+        let mut service = json!({"order_id": order_id, "months": 12});
+        for (k, v) in extra.as_object().unwrap() {
+            service[k] = v.clone();
+        }
+        env.lb(Some("codeguard"), service)
+    };
+
+    for kind in ["reset_after_commit", "malformed_200"] {
+        lose_change_answers(&env, kind);
+        for (operation, status) in [("suspend", "suspended"), ("unsuspend", "active")] {
+            let envelope = call(operation, &request(json!({})));
+            assert_eq!(envelope["ok"], true, "{kind} {operation}: {envelope:#}");
+            assert_eq!(envelope["data"]["reconciled"], true);
+            assert_eq!(env.order(&order_id)["status"], status);
+        }
+        let renews_before = env.received("codeguard/renew.json").len();
+        let renewed = call("renew", &request(json!({})));
+        assert_eq!(renewed["ok"], true, "{kind} renew: {renewed:#}");
+        assert_eq!(renewed["data"]["reconciled"], true);
+        assert_eq!(env.received("codeguard/renew.json").len(), renews_before + 1, "renew is never sent twice");
+    }
+
+    // A change the provider never carried out is not reported as done.
+    lose_change_answers(&env, "reset_before_commit");
+    let envelope = call("suspend", &request(json!({})));
+    let error = expect_error(&envelope, "outcome_unknown");
+    assert!(error["message"].as_str().unwrap().contains("check"), "{error}");
+    assert_eq!(env.order(&order_id)["status"], "active");
+    let renews_before = env.received("codeguard/renew.json").len();
+    expect_error(&call("renew", &request(json!({}))), "outcome_unknown");
+    assert_eq!(env.received("codeguard/renew.json").len(), renews_before + 1, "renew is never sent twice");
+
+    lose_change_answers(&env, "reset_after_commit");
+    let terminated = call("terminate", &request(json!({})));
+    assert_eq!(terminated["ok"], true, "{terminated:#}");
+    assert_eq!(terminated["status"], "terminated");
+    assert_eq!(env.order(&order_id)["status"], "terminated");
+}
+
+#[test]
+fn a_lost_licence_termination_is_settled_and_racknap_says_what_to_check() {
+    let env = Env::new();
+    let mut order = env.licences(Some("virtuozzo"), json!({"months": 1, "options": {"product": "VZ_CONTAINERS_10", "os": "LINUX"}}));
+    order["idempotency_key"] = json!("lost-licence");
+    let key = call("create", &order)["order_id"].as_str().unwrap().to_owned();
+    lose_change_answers(&env, "reset_after_commit");
+    let terminated = call("terminate", &env.licences(Some("virtuozzo"), json!({"order_id": key})));
+    assert_eq!(terminated["ok"], true, "{terminated:#}");
+    assert_eq!(terminated["data"]["reconciled"], true);
+
+    let racknap = env.racknap(Some("service"), json!({"customer_id": "652", "plan_id": "172", "options": {"amount": 1, "billing_cycle": "Monthly"}}));
+    let envelope = call("create", &racknap);
+    let error = expect_error(&envelope, "outcome_unknown");
+    assert!(error["message"].as_str().unwrap().contains("check"), "{error}");
+    assert_eq!(env.admin("orders").as_array().unwrap().iter().filter(|o| o["provider"] == "racknap").count(), 1, "it was created once");
+}

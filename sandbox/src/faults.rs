@@ -80,6 +80,9 @@ pub struct Faults {
     kinds: Vec<FaultKind>,
     latency_ms: u64,
     seed: u64,
+    /// Only requests with these methods draw a fault (all when `None`): lets a test lose the
+    /// answer to a change while the reads that check its outcome go through.
+    methods: Option<Vec<String>>,
     rng: fastrand::Rng,
 }
 
@@ -91,7 +94,7 @@ impl Default for Faults {
 
 impl Faults {
     fn seeded(rate: f64, kinds: Vec<FaultKind>, latency_ms: u64, seed: u64) -> Self {
-        Faults { rate, kinds, latency_ms, seed, rng: fastrand::Rng::with_seed(seed) }
+        Faults { rate, kinds, latency_ms, seed, methods: None, rng: fastrand::Rng::with_seed(seed) }
     }
 
     /// Settings from a `PUT /_sandbox/faults` body. The body replaces the settings as a whole: a
@@ -99,8 +102,8 @@ impl Faults {
     /// generator starts afresh from the seed.
     pub fn from_json(body: &Value) -> Result<Faults, String> {
         let body = body.as_object().ok_or("send a JSON object such as {\"rate\": 0.2, \"kinds\": [\"reset_after_commit\"], \"seed\": 1}")?;
-        if let Some(unknown) = body.keys().find(|k| !["rate", "kinds", "latency_ms", "seed"].contains(&k.as_str())) {
-            return Err(format!("unknown setting {unknown}; known: rate, kinds, latency_ms, seed"));
+        if let Some(unknown) = body.keys().find(|k| !["rate", "kinds", "latency_ms", "seed", "methods"].contains(&k.as_str())) {
+            return Err(format!("unknown setting {unknown}; known: rate, kinds, latency_ms, seed, methods"));
         }
         let rate = match body.get("rate") {
             None => 0.0,
@@ -121,7 +124,11 @@ impl Faults {
             None => fastrand::u64(RANDOM_SEEDS),
             Some(value) => value.as_u64().ok_or_else(|| format!("seed must be a whole number from 0 to 2^64-1, not {value}"))?,
         };
-        Ok(Faults::seeded(rate, kinds, latency_ms, seed))
+        let methods = match body.get("methods") {
+            None | Some(Value::Null) => None,
+            Some(value) => Some(methods(value)?),
+        };
+        Ok(Faults { methods, ..Faults::seeded(rate, kinds, latency_ms, seed) })
     }
 
     /// The settings as `GET /_sandbox/faults` shows them, with the seed in use (drawn at random
@@ -132,6 +139,7 @@ impl Faults {
             "kinds": self.kinds.iter().map(|k| k.name()).collect::<Vec<_>>(),
             "latency_ms": self.latency_ms,
             "seed": self.seed,
+            "methods": self.methods,
         })
     }
 
@@ -141,7 +149,10 @@ impl Faults {
 
     /// The fate of the next provider request: one draw decides whether it fails, a second which
     /// way, both from the seeded generator.
-    pub fn draw(&mut self) -> Option<FaultKind> {
+    pub fn draw(&mut self, method: &str) -> Option<FaultKind> {
+        if self.methods.as_ref().is_some_and(|only| !only.iter().any(|m| m == method)) {
+            return None;
+        }
         if self.rng.f64() >= self.rate {
             return None;
         }
@@ -150,6 +161,15 @@ impl Faults {
 }
 
 /// A non-empty list of known kind names, each kept once.
+fn methods(value: &Value) -> Result<Vec<String>, String> {
+    const KNOWN: [&str; 4] = ["GET", "POST", "PUT", "DELETE"];
+    let names = value.as_array().filter(|a| !a.is_empty()).ok_or_else(|| format!("methods must be a list such as [\"POST\"], not {value}"))?;
+    names
+        .iter()
+        .map(|m| m.as_str().filter(|m| KNOWN.contains(m)).map(str::to_owned).ok_or_else(|| format!("methods may hold only {}", KNOWN.join(", "))))
+        .collect()
+}
+
 fn kinds(value: &Value) -> Result<Vec<FaultKind>, String> {
     let known = || FaultKind::ALL.map(FaultKind::name).join(", ");
     let names = value.as_array().ok_or_else(|| format!("kinds must be a list of fault kinds ({}), not {value}", known()))?;
@@ -188,7 +208,7 @@ mod tests {
         assert_eq!(view["seed"], 7);
         assert_eq!(view["kinds"].as_array().unwrap().len(), 8);
         let mut off = faults(json!({"rate": 0, "seed": 7}));
-        assert!((0..1000).all(|_| off.draw().is_none()));
+        assert!((0..1000).all(|_| off.draw("GET").is_none()));
     }
 
     #[test]
@@ -214,7 +234,7 @@ mod tests {
     fn a_seed_replays_the_same_faults() {
         let body = json!({"rate": 0.5, "kinds": ["refuse", "http_500", "malformed_200"], "seed": 42});
         let (mut first, mut second) = (faults(body.clone()), faults(body));
-        let run = |f: &mut Faults| (0..200).map(|_| f.draw()).collect::<Vec<_>>();
+        let run = |f: &mut Faults| (0..200).map(|_| f.draw("POST")).collect::<Vec<_>>();
         let sequence = run(&mut first);
         assert_eq!(sequence, run(&mut second));
         let injected = sequence.iter().flatten().count();
@@ -228,6 +248,15 @@ mod tests {
     #[test]
     fn rate_one_faults_every_request() {
         let mut always = faults(json!({"rate": 1, "kinds": ["http_503"], "seed": 3}));
-        assert!((0..1000).all(|_| always.draw() == Some(FaultKind::Http503)));
+        assert!((0..1000).all(|_| always.draw("GET") == Some(FaultKind::Http503)));
+    }
+
+    #[test]
+    fn a_method_filter_spares_other_methods() {
+        let mut posts = Faults::from_json(&json!({"rate": 1.0, "kinds": ["reset_after_commit"], "methods": ["POST"]})).unwrap();
+        assert_eq!(posts.draw("GET"), None);
+        assert_eq!(posts.draw("POST"), Some(FaultKind::ResetAfterCommit));
+        assert!(Faults::from_json(&json!({"methods": ["PATCH"]})).is_err());
+        assert!(Faults::from_json(&json!({"methods": []})).is_err());
     }
 }

@@ -71,7 +71,7 @@ pub async fn respond(world: SharedWorld, reset: ResetSwitch, req: Request<Incomi
 async fn provider(world: SharedWorld, reset: ResetSwitch, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, HungUp> {
     let (fault, latency) = {
         let mut world = lock(&world);
-        (world.faults.draw(), Duration::from_millis(world.faults.latency_ms()))
+        (world.faults.draw(req.method().as_str()), Duration::from_millis(world.faults.latency_ms()))
     };
     let (parts, body) = req.into_parts();
     if fault == Some(FaultKind::Refuse) {
