@@ -2,6 +2,7 @@
 //! carried out anyway, the seeded replay of a run, and the admin routes left alone.
 
 mod raw_client;
+mod support;
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
@@ -233,7 +234,7 @@ fn the_same_seed_replays_the_same_faults() {
 fn rate_zero_means_no_faults() {
     let env = Env::new();
     let view = env.client.faults(json!({"rate": 0, "seed": 3}));
-    assert_eq!(view, json!({"rate": 0.0, "kinds": ALL_KINDS, "latency_ms": 0, "seed": 3}));
+    assert_eq!(view, json!({"rate": 0.0, "kinds": ALL_KINDS, "latency_ms": 0, "seed": 3, "methods": null}));
     for _ in 0..30 {
         let answer = env.balance().answer();
         assert_eq!(answer.status, 200, "{answer:?}");
@@ -281,7 +282,7 @@ fn a_reset_turns_faults_off() {
 fn fault_settings_are_checked_whole_and_a_put_replaces_them() {
     let env = Env::new();
     let set = env.client.faults(json!({"rate": 0.25, "kinds": ["http_500", "refuse", "http_500"], "latency_ms": 10, "seed": 9}));
-    assert_eq!(set, json!({"rate": 0.25, "kinds": ["http_500", "refuse"], "latency_ms": 10, "seed": 9}));
+    assert_eq!(set, json!({"rate": 0.25, "kinds": ["http_500", "refuse"], "latency_ms": 10, "seed": 9, "methods": null}));
     assert_eq!(env.client.admin("faults"), set);
     for bad in [
         json!({"rate": 2}),

@@ -2,6 +2,7 @@
 //! loopback name, one without it fails the handshake, and routes and faults work as over HTTP.
 
 mod raw_client;
+mod support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -15,20 +15,7 @@ use serde_json::Value;
 
 pub const LB_AUTH: [(&str, &str); 2] = [("auth-userid", "100000"), ("api-key", "sandbox-key")];
 
-/// An answer as received.
-#[derive(Debug)]
-pub struct Answer {
-    pub status: u16,
-    pub content_type: String,
-    pub body: String,
-}
-
-impl Answer {
-    #[track_caller]
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {self:?}"))
-    }
-}
+pub use crate::support::{parse_answer, query, Answer};
 
 /// What the client saw.
 #[derive(Debug)]
@@ -159,9 +146,6 @@ pub fn roots(pem: &str) -> RootCertStore {
     roots
 }
 
-pub fn query(params: &[(&str, &str)]) -> String {
-    url::form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish()
-}
 
 fn exchange(mut stream: impl Read + Write, request: &str) -> Seen {
     if let Err(e) = stream.write_all(request.as_bytes()).and_then(|()| stream.flush()) {
@@ -194,15 +178,3 @@ fn nothing_received(e: io::Error) -> Seen {
     }
 }
 
-/// Status, content type and body of a `Connection: close` answer.
-fn parse_answer(raw: &str) -> Answer {
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no header end in {raw:?}"));
-    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no status in {head:?}"));
-    let content_type = head
-        .lines()
-        .filter_map(|line| line.split_once(':'))
-        .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
-        .map(|(_, value)| value.trim().to_owned())
-        .unwrap_or_default();
-    Answer { status, content_type, body: body.to_owned() }
-}

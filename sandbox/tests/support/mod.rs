@@ -143,12 +143,12 @@ fn with_auth<'a>(params: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     all
 }
 
-fn query(params: &[(&str, &str)]) -> String {
+pub fn query(params: &[(&str, &str)]) -> String {
     url::form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish()
 }
 
 /// Status, content type and body of a `Connection: close` answer with a Content-Length body.
-fn parse_answer(raw: &str) -> Answer {
+pub fn parse_answer(raw: &str) -> Answer {
     let (head, body) = raw.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no header end in {raw:?}"));
     let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no status in {head:?}"));
     let content_type = head
