@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::http::Session;
 use crate::operation::Operation;
 use crate::providers::{self, Call, OperationSpec, ProviderSpec};
-use crate::request::{self, Request};
+use crate::request::{self, printable, Request};
 use crate::response::{envelope, Error, ErrorCode, Outcome, Subject};
 use crate::secret::Redactor;
 
@@ -124,11 +124,6 @@ fn unsupported(spec: &ProviderSpec, product: Option<&str>, op: Operation) -> Err
 
 fn product_keys(spec: &ProviderSpec) -> String {
     spec.products.iter().map(|p| p.key).collect::<Vec<_>>().join(", ")
-}
-
-/// Echoes a name from the request in a message: short, and without control characters.
-fn printable(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control()).take(64).collect()
 }
 
 /// Runs an operation named by the caller; unknown names are answered, not ignored.

@@ -48,7 +48,7 @@ fn is_loopback(url: &Url) -> bool {
 static USER_AGENT: &str = concat!("hostprov/", env!("CARGO_PKG_VERSION"));
 
 /// The default client, shared by every call of the process so connections are reused.
-static CLIENT: Lazy<Result<Client, String>> = Lazy::new(|| build_client(None));
+static CLIENT: Lazy<Result<Arc<Client>, String>> = Lazy::new(|| build_client(None).map(Arc::new));
 /// Clients for accounts that add a trusted root; keyed by the PEM text.
 static CLIENTS_WITH_ROOT: Lazy<Mutex<HashMap<String, Arc<Client>>>> = Lazy::new(Default::default);
 
@@ -81,7 +81,7 @@ fn build_client(extra_root_pem: Option<&str>) -> Result<Client, String> {
 fn client_for(extra_root_pem: Option<&str>) -> Result<Arc<Client>, Error> {
     match extra_root_pem.filter(|p| !p.trim().is_empty()) {
         None => match &*CLIENT {
-            Ok(client) => Ok(Arc::new(client.clone())),
+            Ok(client) => Ok(client.clone()),
             Err(e) => Err(Error::internal(format!("hostprov could not start: {e}."))),
         },
         Some(pem) => {

@@ -92,8 +92,10 @@ impl CallOptions {
 pub struct Id(pub String);
 
 impl Id {
-    pub fn as_str(&self) -> &str {
-        &self.0
+    /// The id of an optional field, or "" when absent (the dispatcher has checked the fields an
+    /// operation requires before a provider reads them).
+    pub fn text(id: &Option<Id>) -> String {
+        id.as_ref().map(|id| id.0.clone()).unwrap_or_default()
     }
 }
 
@@ -267,8 +269,13 @@ fn require_objects(value: &Value) -> Result<(), Error> {
 /// says what it was about.
 pub fn peek_subject(text: &str) -> (Option<String>, Option<String>) {
     let Ok(value) = serde_json::from_str::<Value>(text) else { return (None, None) };
-    let field = |key: &str| value.get(key).and_then(Value::as_str).map(|s| s.chars().filter(|c| !c.is_control()).take(64).collect());
+    let field = |key: &str| value.get(key).and_then(Value::as_str).map(printable);
     (field("provider"), field("product"))
+}
+
+/// A name from the request, fit to echo in a message: short, without control characters.
+pub fn printable(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).take(64).collect()
 }
 
 pub fn too_large() -> Error {

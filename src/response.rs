@@ -118,9 +118,7 @@ impl Error {
         self.retryable = retryable;
         self
     }
-}
 
-impl Error {
     /// For a create: a failure that says nothing about whether an earlier attempt (one whose
     /// answer was lost) placed the order becomes `outcome_unknown`, so the panel retries with the
     /// same key instead of treating the service as not ordered. Definite refusals stay as they

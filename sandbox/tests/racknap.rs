@@ -5,7 +5,7 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::{Answer, Env};
+use support::{changed, Answer, Env};
 
 const TOKEN_HEADER: (&str, &str) = ("Validate", "Bearer sandbox-token");
 
@@ -35,17 +35,7 @@ fn call(env: &Env, name: &str, params: &[(&str, &str)]) -> Answer {
 /// The example create with `changes` applied: a pair replaces the field of that name (or is
 /// added), and a pair with an empty name removes the field named by its value.
 fn create(env: &Env, changes: &[(&str, &str)]) -> Answer {
-    let mut form: Vec<(&str, &str)> = CREATE.to_vec();
-    for &(name, value) in changes {
-        if name.is_empty() {
-            form.retain(|(k, _)| *k != value);
-        } else if let Some(slot) = form.iter_mut().find(|(k, _)| *k == name) {
-            slot.1 = value;
-        } else {
-            form.push((name, value));
-        }
-    }
-    call(env, "create", &form)
+    call(env, "create", &changed(&CREATE, changes))
 }
 
 /// Creates the example service and returns its id.

@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use hostprov_sandbox::SandboxConfig;
 use serde_json::{json, Value};
-use support::{Answer, Env};
+use support::{changed, Answer, Env};
 
 const LIVE: &str = "/websoftsolus";
 const TEST: &str = "/websoftsolus/test";
@@ -70,22 +70,6 @@ impl<'e> Client<'e> {
     fn keys(&self, product: &str) -> Value {
         self.send("GET", &format!("license/{product}"), &[]).ok()
     }
-}
-
-/// `form` with `changes` applied: a pair replaces the field of that name (or is added), and a
-/// pair with an empty name removes the field named by its value.
-fn changed<'a>(form: &[(&'a str, &'a str)], changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut form = form.to_vec();
-    for &(name, value) in changes {
-        if name.is_empty() {
-            form.retain(|(k, _)| *k != value);
-        } else if let Some(slot) = form.iter_mut().find(|(k, _)| *k == name) {
-            slot.1 = value;
-        } else {
-            form.push((name, value));
-        }
-    }
-    form
 }
 
 /// A 400 answer; returns its message.

@@ -159,3 +159,19 @@ pub fn parse_answer(raw: &str) -> Answer {
         .unwrap_or_default();
     Answer { status, content_type, body: body.to_owned() }
 }
+
+/// `form` with `changes` applied: a pair replaces the field of that name (or is added), and a
+/// pair with an empty name removes the field named by its value.
+pub fn changed<'a>(form: &[(&'a str, &'a str)], changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut form = form.to_vec();
+    for &(name, value) in changes {
+        if name.is_empty() {
+            form.retain(|(k, _)| *k != value);
+        } else if let Some(slot) = form.iter_mut().find(|(k, _)| *k == name) {
+            slot.1 = value;
+        } else {
+            form.push((name, value));
+        }
+    }
+    form
+}

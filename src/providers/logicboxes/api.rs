@@ -39,11 +39,11 @@ impl<'c, 'a> Api<'c, 'a> {
 
     /// A `service` id field the dispatcher has already checked to be present.
     pub fn id(&self, field: fn(&Service) -> &Option<Id>) -> String {
-        field(self.service()).as_ref().map(|id| id.0.clone()).unwrap_or_default()
+        Id::text(field(self.service()))
     }
 
     pub fn reseller_id(&self) -> String {
-        self.account().auth_userid.as_ref().map(|id| id.0.clone()).unwrap_or_default()
+        Id::text(&self.account().auth_userid)
     }
 
     fn auth(&self) -> Vec<(String, String)> {

@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use super::{dates, Api};
 use crate::http::Safety;
+use crate::request::Id;
 use crate::response::{Error, ErrorCode, Outcome, Status};
 
 /// The 13 billing cycles RackNap accepts, exactly as it spells them.
@@ -127,8 +128,7 @@ pub fn form(customer_id: &str, plan_id: &str, options: &Map<String, Value>) -> R
 
 pub fn create(api: &mut Api) -> Result<Outcome, Error> {
     let service = &api.call.request.service;
-    let id = |v: &Option<crate::request::Id>| v.as_ref().map(|i| i.0.clone()).unwrap_or_default();
-    let form = form(&id(&service.customer_id), &id(&service.plan_id), &service.options)?;
+    let form = form(&Id::text(&service.customer_id), &Id::text(&service.plan_id), &service.options)?;
     let body = api.post("create", form, Safety::Change)?;
     let message = body.get("message").and_then(Value::as_str).unwrap_or_default();
     let service_id = service_id_in(message).ok_or_else(|| {

@@ -13,7 +13,7 @@ use url::Url;
 use super::{Call, OperationSpec, ProductSpec, Provider, ProviderSpec};
 use crate::http::{self, Exchange, Method, Reply, Safety};
 use crate::operation::Operation as Op;
-use crate::request::{AccountField as A, Field as F};
+use crate::request::{AccountField as A, Field as F, Id};
 use crate::response::{Error, ErrorCode, Outcome, Status};
 
 pub struct RackNap;
@@ -86,7 +86,7 @@ impl Api<'_, '_> {
 }
 
 fn change_state(api: &mut Api, call: &str, status: Status) -> Result<Outcome, Error> {
-    let service_id = api.call.request.service.order_id.as_ref().map(|id| id.0.clone()).unwrap_or_default();
+    let service_id = Id::text(&api.call.request.service.order_id);
     let body = api.post(call, vec![("serviceid".into(), service_id.clone())], Safety::Change)?;
     Ok(Outcome { order_id: Some(service_id), provider_response: body, ..Outcome::with_status(status) })
 }
@@ -94,7 +94,7 @@ fn change_state(api: &mut Api, call: &str, status: Status) -> Result<Outcome, Er
 /// `planDetail`, or `cloud_linux_vps_details` when a platform (Linux or Windows) is asked for.
 fn plans(api: &mut Api) -> Result<Outcome, Error> {
     let service = &api.call.request.service;
-    let plan_id = service.plan_id.as_ref().map(|id| id.0.clone()).unwrap_or_default();
+    let plan_id = Id::text(&service.plan_id);
     let option = |key: &str, default: &str| create::option_text(&service.options, key).unwrap_or_else(|| default.to_owned());
     let (call, form) = match service.options.get("platform").and_then(Value::as_str) {
         Some(platform) if ["Linux", "Windows"].contains(&platform) => (

@@ -14,7 +14,7 @@ use url::Url;
 use super::{Call, OperationSpec, ProductSpec, Provider, ProviderSpec};
 use crate::http::{self, Exchange, Method, Reply, Safety};
 use crate::operation::Operation as Op;
-use crate::request::{AccountField as A, Field as F};
+use crate::request::{AccountField as A, Field as F, Id};
 use crate::response::{Error, ErrorCode, Outcome, Status};
 
 const LIVE_URL: &str = "https://api.websoftsolus.com/";
@@ -120,7 +120,7 @@ impl Api<'_, '_> {
     }
 
     fn order_id(&self) -> Result<String, Error> {
-        let key = self.call.request.service.order_id.as_ref().map(|id| id.0.clone()).unwrap_or_default();
+        let key = Id::text(&self.call.request.service.order_id);
         let plausible = !key.is_empty() && key.len() <= 64 && key.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c));
         if plausible {
             Ok(key)
@@ -139,10 +139,6 @@ fn message_of(body: &str) -> Option<String> {
     ["message", "error", "error_description", "detail"]
         .iter()
         .find_map(|k| value.get(*k).and_then(Value::as_str).map(str::to_owned))
-}
-
-fn parse_reply(reply: &Reply) -> Result<Value, Error> {
-    parse_reply_for(reply, Safety::Read)
 }
 
 /// 2xx with JSON (or nothing) is success; anything else is an error carrying the API's message.
@@ -173,7 +169,7 @@ fn unreadable(reply: &Reply, safety: Safety) -> Error {
 
 /// Checking the credentials is getting a token: always a fresh one here.
 fn test_connection(api: &mut Api) -> Result<Outcome, Error> {
-    token::get(api, None).and_then(|t| token::get(api, Some(&t)))?;
+    token::fetch_fresh(api)?;
     Ok(Outcome::default().data("reachable", true))
 }
 

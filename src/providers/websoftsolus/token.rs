@@ -51,14 +51,21 @@ fn slot(api: &Api) -> Slot {
 /// A valid token for the call's account. `rejected` is a token the API just refused: it is
 /// replaced unless another call has replaced it already.
 pub fn get(api: &mut Api, rejected: Option<&str>) -> Result<String, Error> {
+    obtain(api, |token| Instant::now() < token.refresh_after && rejected != Some(token.value.as_str()))
+}
+
+/// A token fetched now, whatever is cached: proof that the credentials work today.
+pub fn fetch_fresh(api: &mut Api) -> Result<String, Error> {
+    obtain(api, |_| false)
+}
+
+/// The cached token when `usable` accepts it, else a new one, fetched under the slot's lock.
+fn obtain(api: &mut Api, usable: impl Fn(&Token) -> bool) -> Result<String, Error> {
     let slot = slot(api);
     let mut cached = slot.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(token) = cached.as_ref() {
-        let fresh = Instant::now() < token.refresh_after;
-        if fresh && rejected != Some(token.value.as_str()) {
-            api.call.session.redactor.add(&token.value);
-            return Ok(token.value.clone());
-        }
+    if let Some(token) = cached.as_ref().filter(|t| usable(t)) {
+        api.call.session.redactor.add(&token.value);
+        return Ok(token.value.clone());
     }
     let token = fetch(api)?;
     let value = token.value.clone();
@@ -86,7 +93,7 @@ fn fetch(api: &mut Api) -> Result<Token, Error> {
         )
         .from_provider(super::message_of(&reply.body), Some(reply.status)));
     }
-    let body = super::parse_reply(&reply)?;
+    let body = super::parse_reply_for(&reply, Safety::Read)?;
     let value = body.get("access_token").and_then(Value::as_str).filter(|t| !t.is_empty()).map(str::to_owned);
     let Some(value) = value else {
         return Err(Error::new(ErrorCode::ProviderError, "The licence API answered the token request without a token."));
