@@ -17,18 +17,53 @@ pub struct SandboxConfig {
     /// (see [`Sandbox::ca_cert_pem`](crate::Sandbox::ca_cert_pem)). Chosen at start only: the
     /// run-time settings neither show nor change it.
     pub tls: bool,
+    /// How LogicBoxes spells its errors; see [`ErrorStyle`].
+    pub error_style: ErrorStyle,
+}
+
+/// The error shapes LogicBoxes clients meet. `Standard` is the documented one; `Mixed` rotates
+/// through every shape seen in the field, so that no client (and no test) can depend on one
+/// spelling of the status, the message key or the HTTP status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ErrorStyle {
+    /// `{"status":"ERROR","message":…}` with HTTP 500.
+    #[default]
+    Standard,
+    /// `ERROR`, `Error` and `error` statuses, `message` or `error` keys, a failed action's
+    /// `{"status":"Failed","actionstatusdesc":…}`, with HTTP 500 or 200, in turn.
+    Mixed,
+}
+
+impl ErrorStyle {
+    const NAMES: [(&'static str, ErrorStyle); 2] = [("standard", ErrorStyle::Standard), ("mixed", ErrorStyle::Mixed)];
+
+    /// `HOSTPROV_SANDBOX_ERROR_STYLE` (`standard` or `mixed`) sets the default, so that a whole
+    /// test suite can be run again under another style without changing a test.
+    pub fn from_env() -> ErrorStyle {
+        let name = std::env::var("HOSTPROV_SANDBOX_ERROR_STYLE").unwrap_or_default();
+        Self::named(&Value::String(name)).unwrap_or_default()
+    }
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES.iter().find(|(_, style)| *style == self).map(|(name, _)| *name).unwrap_or_default()
+    }
+
+    fn named(value: &Value) -> Result<ErrorStyle, String> {
+        let name = value.as_str().unwrap_or_default();
+        Self::NAMES.iter().find(|(n, _)| *n == name).map(|(_, style)| *style).ok_or_else(|| format!("error_style must be \"standard\" or \"mixed\", not {value}"))
+    }
 }
 
 impl Default for SandboxConfig {
     fn default() -> Self {
-        SandboxConfig { token_ttl_s: DEFAULT_TOKEN_TTL_S, tls: false }
+        SandboxConfig { token_ttl_s: DEFAULT_TOKEN_TTL_S, tls: false, error_style: ErrorStyle::from_env() }
     }
 }
 
 impl SandboxConfig {
     /// The run-time settings, as `GET /_sandbox/config` shows them.
     pub fn view(&self) -> Value {
-        json!({"token_ttl_s": self.token_ttl_s})
+        json!({"token_ttl_s": self.token_ttl_s, "error_style": self.error_style.name()})
     }
 
     /// Applies the settings a JSON object names; the others keep their values. Nothing changes
@@ -39,7 +74,8 @@ impl SandboxConfig {
         for (key, value) in changes {
             match key.as_str() {
                 "token_ttl_s" => updated.token_ttl_s = token_ttl(value)?,
-                other => return Err(format!("unknown setting {other}; known: token_ttl_s")),
+                "error_style" => updated.error_style = ErrorStyle::named(value)?,
+                other => return Err(format!("unknown setting {other}; known: token_ttl_s, error_style")),
             }
         }
         *self = updated;
@@ -61,7 +97,9 @@ mod tests {
         let mut config = SandboxConfig::default();
         config.update(&json!({"token_ttl_s": 60})).unwrap();
         assert_eq!(config.token_ttl_s, 60);
-        for bad in [json!({"token_ttl_s": 0}), json!({"token_ttl_s": "60"}), json!({"token_ttl_s": -5}), json!({"ttl": 1}), json!([1])] {
+        config.update(&json!({"error_style": "mixed"})).unwrap();
+        assert_eq!(config.view()["error_style"], "mixed");
+        for bad in [json!({"error_style": "Mixed"}), json!({"token_ttl_s": 60, "error_style": 1}), json!({"token_ttl_s": 0}), json!({"token_ttl_s": "60"}), json!({"token_ttl_s": -5}), json!({"ttl": 1}), json!([1])] {
             assert!(config.update(&bad).is_err(), "{bad}");
         }
         assert_eq!(config.token_ttl_s, 60);

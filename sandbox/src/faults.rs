@@ -36,10 +36,16 @@ pub enum FaultKind {
     Malformed200,
     /// Nothing is done; HTTP 502 with a proxy's HTML "Bad Gateway" page.
     Html502,
+    /// The request is carried out, then a proxy answers HTTP 502 with a JSON body of its own,
+    /// `{"error":"Bad Gateway"}`: JSON, yet not the provider's error shape.
+    Json502,
+    /// The request is carried out, then a gateway gives up waiting: HTTP 504 with
+    /// `{"message":"Endpoint request timed out"}`.
+    Json504,
 }
 
 impl FaultKind {
-    pub const ALL: [FaultKind; 8] = [
+    pub const ALL: [FaultKind; 10] = [
         FaultKind::Refuse,
         FaultKind::ResetBeforeCommit,
         FaultKind::ResetAfterCommit,
@@ -48,6 +54,8 @@ impl FaultKind {
         FaultKind::Http503,
         FaultKind::Malformed200,
         FaultKind::Html502,
+        FaultKind::Json502,
+        FaultKind::Json504,
     ];
 
     pub fn name(self) -> &'static str {
@@ -60,6 +68,8 @@ impl FaultKind {
             FaultKind::Http503 => "http_503",
             FaultKind::Malformed200 => "malformed_200",
             FaultKind::Html502 => "html_502",
+            FaultKind::Json502 => "json_502",
+            FaultKind::Json504 => "json_504",
         }
     }
 
@@ -69,7 +79,10 @@ impl FaultKind {
 
     /// Whether the request is carried out (state changed) before the fault shows.
     pub fn commits(self) -> bool {
-        matches!(self, FaultKind::ResetAfterCommit | FaultKind::TimeoutAfterCommit | FaultKind::Malformed200)
+        matches!(
+            self,
+            FaultKind::ResetAfterCommit | FaultKind::TimeoutAfterCommit | FaultKind::Malformed200 | FaultKind::Json502 | FaultKind::Json504
+        )
     }
 }
 
@@ -206,7 +219,7 @@ mod tests {
         assert_eq!(view["rate"], 0.0);
         assert_eq!(view["latency_ms"], 0);
         assert_eq!(view["seed"], 7);
-        assert_eq!(view["kinds"].as_array().unwrap().len(), 8);
+        assert_eq!(view["kinds"].as_array().unwrap().len(), FaultKind::ALL.len());
         let mut off = faults(json!({"rate": 0, "seed": 7}));
         assert!((0..1000).all(|_| off.draw("GET").is_none()));
     }

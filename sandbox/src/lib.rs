@@ -26,6 +26,6 @@ mod tls;
 mod websoftsolus;
 mod wire;
 
-pub use config::{SandboxConfig, DEFAULT_TOKEN_TTL_S};
+pub use config::{ErrorStyle, SandboxConfig, DEFAULT_TOKEN_TTL_S};
 pub use server::Sandbox;
 pub use state::{DEFAULT_LB_API_KEY, DEFAULT_LB_USERID, DEFAULT_RACKNAP_TOKEN, DEFAULT_WSS_LOGIN, DEFAULT_WSS_SECRET};

@@ -103,6 +103,8 @@ async fn provider(world: SharedWorld, reset: ResetSwitch, req: Request<Incoming>
         FaultKind::Http503 => Ok(http_response(SimResponse::html(503, UNAVAILABLE_PAGE))),
         FaultKind::Html502 => Ok(http_response(SimResponse::html(502, BAD_GATEWAY_PAGE))),
         FaultKind::Malformed200 => Ok(http_response(garbled(answer.map(|a| a.body).unwrap_or_default()))),
+        FaultKind::Json502 => Ok(http_response(SimResponse::raw_json(502, r#"{"error":"Bad Gateway"}"#))),
+        FaultKind::Json504 => Ok(http_response(SimResponse::raw_json(504, r#"{"message":"Endpoint request timed out"}"#))),
     }
 }
 

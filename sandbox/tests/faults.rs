@@ -13,8 +13,18 @@ use raw_client::{query, Client, Seen, LB_AUTH};
 use serde_json::{json, Value};
 
 const CUSTOMER: &str = "1001";
-const ALL_KINDS: [&str; 8] =
-    ["refuse", "reset_before_commit", "reset_after_commit", "timeout_after_commit", "http_500", "http_503", "malformed_200", "html_502"];
+const ALL_KINDS: [&str; 10] = [
+    "refuse",
+    "reset_before_commit",
+    "reset_after_commit",
+    "timeout_after_commit",
+    "http_500",
+    "http_503",
+    "malformed_200",
+    "html_502",
+    "json_502",
+    "json_504",
+];
 
 struct Env {
     sandbox: Sandbox,
@@ -198,6 +208,22 @@ fn malformed_200_carries_the_request_out_and_garbles_the_answer() {
 }
 
 #[test]
+fn gateway_json_answers_come_after_the_request_was_carried_out() {
+    for (kind, status, body) in [("json_502", 502, json!({"error": "Bad Gateway"})), ("json_504", 504, json!({"message": "Endpoint request timed out"}))] {
+        let env = Env::new();
+        env.always(kind);
+        for seen in [env.suspend_customer(), env.add_sitelock("gateway.example")] {
+            let answer = seen.answer();
+            assert_eq!((answer.status, answer.content_type.as_str()), (status, "application/json"), "{answer:?}");
+            assert_eq!(answer.json(), body);
+        }
+        assert_eq!(env.customer_status(), "suspended", "{kind}");
+        assert!(env.has_order("gateway.example"), "{kind}");
+        assert_eq!(env.fault_counts()[kind], 2);
+    }
+}
+
+#[test]
 fn the_same_seed_replays_the_same_faults() {
     let env = Env::new();
     let kinds = ["refuse", "reset_before_commit", "reset_after_commit", "http_500", "http_503", "malformed_200", "html_502"];
@@ -300,7 +326,7 @@ fn fault_settings_are_checked_whole_and_a_put_replaces_them() {
         assert_eq!(env.client.admin("faults"), set, "{bad} changed nothing");
     }
     let replaced = env.client.faults(json!({"latency_ms": 5}));
-    assert_eq!((replaced["rate"].as_f64(), replaced["kinds"].as_array().map(Vec::len)), (Some(0.0), Some(8)));
+    assert_eq!((replaced["rate"].as_f64(), replaced["kinds"].as_array().map(Vec::len)), (Some(0.0), Some(ALL_KINDS.len())));
     let seed = replaced["seed"].as_u64().expect("a seed is drawn and shown");
     assert!(seed < 1 << 53, "{seed}");
 }

@@ -122,7 +122,64 @@ fn details_are_flat_strings_and_orderid_is_a_bare_integer() {
     assert_eq!(answer.json(), Value::from(order_id.parse::<u64>().unwrap()));
 
     let unknown = env.get("sitelock/orderid.json", &[("domain-name", "nobody.example")]);
-    assert!(unknown.error_message().contains("nobody.example"));
+    assert_eq!(unknown.status, 500);
+    assert_eq!(unknown.error_message(), "Website doesn't exist for nobody.example");
+}
+
+#[test]
+fn search_counts_are_strings_and_records_have_dotted_keys() {
+    let env = Env::new();
+    let search = |params: &[(&str, &str)]| {
+        let answer = env.get("sitelock/search.json", &[&[("no-of-records", "10"), ("page-no", "1")], params].concat());
+        assert_eq!(answer.status, 200, "{answer:?}");
+        answer.json()
+    };
+    assert_eq!(search(&[("domain-name", "none.example")]), serde_json::json!({"recsonpage": "0", "recsindb": "0"}));
+
+    let first = add(&env, "sitelock", "found.example", "101", &[]);
+    let second = add(&env, "sitelock", "found.example", "102", &[]);
+    add(&env, "codeguard", "found.example", "201", &[("months", "1")]);
+    env.post("sitelock/delete.json", &[("order-id", &first)]).ok();
+    let both = search(&[("domain-name", "FOUND.example")]);
+    assert_eq!((both["recsonpage"].as_str(), both["recsindb"].as_str()), (Some("2"), Some("2")));
+    assert_eq!(both["1"]["orders.orderid"], first.as_str());
+    assert_eq!(both["1"]["entity.currentstatus"], "Deleted");
+    assert_eq!(both["2"]["orders.orderid"], second.as_str());
+    assert_eq!(both["2"]["entity.customerid"], CUSTOMER);
+    assert_eq!(both["2"]["entity.description"], "found.example");
+    assert_eq!(both["2"]["entitytype.entitytypekey"], "sitelock");
+
+    let live = search(&[("domain-name", "found.example"), ("status", "Active"), ("status", "Suspended")]);
+    assert_eq!((live["recsindb"].as_str(), live["1"]["orders.orderid"].as_str()), (Some("1"), Some(second.as_str())));
+    let by_ids = search(&[("order-id", &first), ("order-id", &second)]);
+    assert_eq!(by_ids["recsindb"], "2");
+    assert_eq!(search(&[("domain-name", "found.example"), ("customer-id", "1002")])["recsindb"], "0");
+
+    let paged = env.get("sitelock/search.json", &[("no-of-records", "10"), ("page-no", "2"), ("domain-name", "found.example")]).json();
+    assert_eq!((paged["recsonpage"].as_str(), paged["recsindb"].as_str()), (Some("0"), Some("2")));
+    for bad in [[("no-of-records", "5"), ("page-no", "1")], [("no-of-records", "10"), ("page-no", "0")]] {
+        assert!(env.get("sitelock/search.json", &bad).error_message().contains("must be a whole number"));
+    }
+    assert_eq!(env.get("sitelock/search.json", &[("page-no", "1")]).error_message(), "no-of-records is required");
+}
+
+#[test]
+fn the_mixed_error_style_rotates_every_shape() {
+    let env = Env::new();
+    env.admin_put("config", r#"{"error_style": "mixed"}"#);
+    let mut shapes = std::collections::BTreeSet::new();
+    for _ in 0..12 {
+        let answer = env.get("sitelock/orderid.json", &[("domain-name", "nobody.example")]);
+        let body = answer.json();
+        let object = body.as_object().expect("an object");
+        let status = object["status"].as_str().expect("a status").to_owned();
+        assert!(["error", "failed"].contains(&status.to_ascii_lowercase().as_str()), "{body}");
+        let text = ["message", "error", "actionstatusdesc"].iter().find_map(|k| object.get(*k)).and_then(Value::as_str);
+        assert_eq!(text, Some("Website doesn't exist for nobody.example"), "{body}");
+        shapes.insert(format!("{} {}", answer.status, object.keys().cloned().collect::<Vec<_>>().join(",") + &status));
+    }
+    assert!(shapes.len() >= 5, "{shapes:?}");
+    assert!(env.get("sitelock/search.json", &[("no-of-records", "10"), ("page-no", "1")]).status == 200, "successes are left alone");
 }
 
 #[test]
@@ -167,11 +224,11 @@ fn codeguard_refuses_calls_without_months() {
 fn errors_are_http_500_with_an_error_body() {
     let env = Env::new();
     let unknown = env.get("sitelock/details.json", &[("order-id", "99999999")]);
-    assert_eq!(unknown.error_message(), "No Entity found for Entityid: 99999999");
+    assert_eq!(unknown.error_message(), "No Entity found for Entityid");
 
     let codeguard = add(&env, "codeguard", "other.example", "201", &[("months", "1")]);
     let foreign = env.get("sitelock/details.json", &[("order-id", &codeguard)]);
-    assert_eq!(foreign.error_message(), format!("No Entity found for Entityid: {codeguard}"));
+    assert_eq!(foreign.error_message(), "No Entity found for Entityid");
     let seeded_dns = env.get("sitelock/details.json", &[("order-id", "84311819")]);
     assert!(seeded_dns.error_message().starts_with("No Entity found"));
 
@@ -183,7 +240,7 @@ fn errors_are_http_500_with_an_error_body() {
     add_answer(&env, "sitelock", "x.example", "104", &[]).error_message();
     add_answer(&env, "sitelock", "x.example", "201", &[]).error_message();
     let no_customer = add_answer(&env, "sitelock", "x.example", "101", &[("customer-id", "424242")]);
-    assert_eq!(no_customer.error_message(), "No Entity found for Entityid: 424242");
+    assert_eq!(no_customer.error_message(), "No Entity found for Entityid");
 
     let wrong_method = env.raw("GET", "sitelock/add.json", &[]);
     assert_eq!(wrong_method.status, 405);
@@ -288,7 +345,7 @@ fn generic_orders_suspend_and_unsuspend() {
         assert_eq!(env.admin_order(id)["status"], "active");
     }
     let unknown = env.post("orders/suspend.json", &[("order-id", "123"), ("reason", "Abuse")]);
-    assert_eq!(unknown.error_message(), "No Entity found for Entityid: 123");
+    assert_eq!(unknown.error_message(), "No Entity found for Entityid");
 }
 
 #[test]

@@ -154,9 +154,9 @@ fn a_shortened_token_lifetime_expires_on_the_simulated_clock() {
 #[test]
 fn the_token_lifetime_is_configured_at_run_time_and_survives_a_reset() {
     let env = Env::new();
-    assert_eq!(env.admin("config"), json!({"token_ttl_s": 3600}));
+    assert_eq!(env.admin("config")["token_ttl_s"], 3600);
     let old = Client::new(&env, LIVE);
-    assert_eq!(env.admin_put("config", r#"{"token_ttl_s": 30}"#).ok(), json!({"token_ttl_s": 30}));
+    assert_eq!(env.admin_put("config", r#"{"token_ttl_s": 30}"#).ok()["token_ttl_s"], 30);
     let short = Client::new(&env, TEST);
     assert_eq!(token_answer(&env, TEST, &CREDENTIALS).ok()["expires_in"], 30);
     env.advance_clock(31);
@@ -167,7 +167,7 @@ fn the_token_lifetime_is_configured_at_run_time_and_survives_a_reset() {
         assert_eq!(env.admin_put("config", bad).status, 400, "{bad}");
     }
     env.admin_post("reset", "");
-    assert_eq!(env.admin("config"), json!({"token_ttl_s": 30}));
+    assert_eq!(env.admin("config")["token_ttl_s"], 30);
     assert_eq!(token_answer(&env, LIVE, &CREDENTIALS).ok()["expires_in"], 30);
     assert_eq!(old.send("GET", "license/plesk", &[]).status, 401, "a reset forgets the tokens");
 }

@@ -106,7 +106,7 @@ def test_unknown_customer_is_not_found(hp, clean, customer_request):
     with pytest.raises(NotFound) as info:
         hp.suspend(request)
     assert info.value.code == "not_found"
-    assert "987654321" in (info.value.provider_message or "")
+    assert "No Entity found" in (info.value.provider_message or "")
 
 
 def test_missing_customer_id_is_invalid_request(hp, clean, customer_request):

@@ -1,4 +1,5 @@
-//! `hostprov-sandbox --listen 127.0.0.1:0 [--token-ttl SECONDS] [--tls-cert-out FILE]`: serves
+//! `hostprov-sandbox --listen 127.0.0.1:0 [--token-ttl SECONDS] [--error-style standard|mixed]
+//! [--tls-cert-out FILE]`: serves
 //! until killed. The first stdout line says where. With `--tls-cert-out` it serves HTTPS and
 //! writes the certificate clients must trust to FILE before saying where.
 
@@ -21,6 +22,10 @@ fn main() {
             "--token-ttl" => match args.next().and_then(|s| s.parse::<u64>().ok()).filter(|s| *s >= 1) {
                 Some(seconds) => config.token_ttl_s = seconds,
                 None => usage("--token-ttl needs a whole number of seconds of at least 1"),
+            },
+            "--error-style" => match args.next().map(|style| config.update(&serde_json::json!({"error_style": style}))) {
+                Some(Ok(())) => {}
+                _ => usage("--error-style needs standard or mixed"),
             },
             "--tls-cert-out" => match args.next() {
                 Some(file) => cert_out = Some(PathBuf::from(file)),
@@ -53,6 +58,7 @@ fn usage(problem: &str) -> ! {
     if !problem.is_empty() {
         eprintln!("hostprov-sandbox: {problem}");
     }
-    eprintln!("usage: hostprov-sandbox [--listen 127.0.0.1:0] [--token-ttl SECONDS] [--tls-cert-out FILE]");
+    eprintln!("usage: hostprov-sandbox [--listen 127.0.0.1:0] [--token-ttl SECONDS] [--error-style standard|mixed]
+//! [--tls-cert-out FILE]");
     std::process::exit(2);
 }

@@ -15,7 +15,7 @@ pub const LOGIN_TOKEN_TTL_S: i64 = 120;
 pub fn suspension(world: &mut World, req: &SimRequest, suspend: bool) -> Reply {
     let id = required(req, "customer-id")?;
     required(req, "reason")?;
-    let customer = world.lb.customers.get_mut(id).ok_or_else(|| no_entity(id))?;
+    let customer = world.lb.customers.get_mut(id).ok_or_else(|| no_entity())?;
     if customer.suspended == suspend {
         let state = if suspend { "already suspended" } else { "not suspended" };
         return Err(error(format!("Customer {id} is {state}.")));
@@ -32,7 +32,7 @@ pub fn generate_login_token(world: &mut World, req: &SimRequest) -> Reply {
         return Err(error("Invalid ip"));
     }
     if !world.lb.customers.contains_key(id) {
-        return Err(no_entity(id));
+        return Err(no_entity());
     }
     let token = format!("{}-{}-{}-{}", random_hex(8), random_hex(4), random_hex(4), random_hex(12));
     let expires_at = world.now() + LOGIN_TOKEN_TTL_S;

@@ -18,7 +18,7 @@ pub fn add(world: &mut World, req: &SimRequest, product: &Product) -> Reply {
     let auto_renew = boolean(req, "auto-renew")?.unwrap_or(false);
     let months = term_months(req, product)?;
     if !world.lb.customers.contains_key(customer_id) {
-        return Err(no_entity(customer_id));
+        return Err(no_entity());
     }
     let now = world.now();
     let status = if invoice.leaves_order_unpaid() { OrderStatus::InActive } else { OrderStatus::Active };

@@ -1,10 +1,10 @@
 //! `<product>/details.json` and `<product>/orderid.json`: reading orders, deleted ones included.
 
-use serde_json::json;
+use serde_json::{json, Map, Value};
 
 use super::catalog::Product;
 use super::params::required;
-use super::reply::{error, Reply};
+use super::reply::{error, no_website, Reply};
 use super::store::Order;
 use crate::state::{World, DEFAULT_LB_USERID};
 use crate::wire::{SimRequest, SimResponse};
@@ -52,6 +52,60 @@ pub fn order_id(world: &mut World, req: &SimRequest, product: &Product) -> Reply
         .find(|o| o.product == product.key && o.domain.eq_ignore_ascii_case(domain));
     match newest {
         Some(order) => Ok(SimResponse::raw_json(200, format!("{}\n", order.id))),
-        None => Err(error(format!("No Entity found for domain-name: {domain}"))),
+        None => Err(no_website(domain)),
     }
+}
+
+/// `search.json`: the product's orders matching every filter given (`order-id`, `customer-id`
+/// and `status` repeatable, `domain-name`), oldest first, one page of them. Counts are
+/// strings, records sit under `"1"…"n"` with dotted keys; nothing found is
+/// `{"recsonpage":"0","recsindb":"0"}` with HTTP 200.
+pub fn search(world: &mut World, req: &SimRequest, product: &Product) -> Reply {
+    let page_size = bounded(req, "no-of-records", 10, 500)?;
+    let page_no = bounded(req, "page-no", 1, u64::MAX)?;
+    let listed = |name: &str| req.params.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect::<Vec<_>>();
+    let (order_ids, customer_ids, statuses) = (listed("order-id"), listed("customer-id"), listed("status"));
+    let domain = req.param("domain-name").filter(|d| !d.is_empty());
+    let matching: Vec<&Order> = world
+        .lb
+        .orders
+        .values()
+        .filter(|o| o.product == product.key)
+        .filter(|o| order_ids.is_empty() || order_ids.contains(&o.id.to_string().as_str()))
+        .filter(|o| customer_ids.is_empty() || customer_ids.contains(&o.customer_id.as_str()))
+        .filter(|o| statuses.is_empty() || statuses.contains(&o.status.provider_name()))
+        .filter(|o| domain.is_none_or(|d| o.domain.eq_ignore_ascii_case(d)))
+        .collect();
+    let skip = usize::try_from((page_no - 1).saturating_mul(page_size)).unwrap_or(usize::MAX);
+    let page: Vec<&Order> = matching.iter().copied().skip(skip).take(page_size as usize).collect();
+    let mut body = Map::new();
+    body.insert("recsonpage".into(), page.len().to_string().into());
+    body.insert("recsindb".into(), matching.len().to_string().into());
+    for (n, order) in page.iter().enumerate() {
+        body.insert((n + 1).to_string(), search_record(order, product));
+    }
+    Ok(SimResponse::json(200, &Value::Object(body)))
+}
+
+fn search_record(order: &Order, product: &Product) -> Value {
+    json!({
+        "orders.orderid": order.id.to_string(),
+        "entity.customerid": order.customer_id,
+        "entity.description": order.domain,
+        "entity.currentstatus": order.status.provider_name(),
+        "orders.creationtime": order.created_at.to_string(),
+        "orders.endtime": order.ends_at.to_string(),
+        "orders.autorenew": order.auto_renew.to_string(),
+        "entitytype.entitytypename": product.name,
+        "entitytype.entitytypekey": product.key,
+    })
+}
+
+/// A required whole number within the API's bounds.
+fn bounded(req: &SimRequest, name: &str, min: u64, max: u64) -> Result<u64, SimResponse> {
+    let raw = required(req, name)?;
+    raw.parse::<u64>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+        .ok_or_else(|| error(format!("{name} must be a whole number from {min} to {max}, not {raw}")))
 }

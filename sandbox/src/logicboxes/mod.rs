@@ -42,7 +42,9 @@ pub fn handle(world: &mut World, req: &SimRequest, sub: &str) -> (String, SimRes
         return ("logicboxes unknown".into(), SimResponse::html(404, "<html><body>Not Found</body></html>"));
     };
     let route = format!("logicboxes {call}");
-    (route, api_answer(world, req, call).unwrap_or_else(|e| e))
+    let answer = api_answer(world, req, call).unwrap_or_else(|e| e);
+    let turn = world.lb.next_error_turn();
+    (route, reply::styled(answer, world.config.error_style, turn))
 }
 
 /// Checks the method, then the reseller's credentials, then runs the call.
@@ -84,6 +86,7 @@ fn product_call(product: &'static Product, op: &str) -> Option<Call> {
         "delete.json" => ("POST", lifecycle::delete),
         "details.json" => ("GET", lookup::details),
         "orderid.json" => ("GET", lookup::order_id),
+        "search.json" => ("GET", lookup::search),
         "validate-modify.json" => ("GET", plan_change::validate_modify),
         "modify-pricing.json" => ("GET", plan_change::modify_pricing),
         "modify.json" => ("POST", plan_change::modify),

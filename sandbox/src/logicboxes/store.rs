@@ -111,6 +111,8 @@ pub struct LbState {
     next_order_id: u64,
     next_action_id: u64,
     next_invoice_id: u64,
+    /// Counts answers, so that the `mixed` error style rotates its shapes.
+    error_turn: usize,
 }
 
 impl LbState {
@@ -122,6 +124,7 @@ impl LbState {
             next_order_id: FIRST_ORDER_ID,
             next_action_id: FIRST_ACTION_ID,
             next_invoice_id: FIRST_INVOICE_ID,
+            error_turn: 0,
         }
     }
 
@@ -138,6 +141,11 @@ impl LbState {
 
     pub fn next_invoice_id(&mut self) -> u64 {
         take(&mut self.next_invoice_id)
+    }
+
+    pub fn next_error_turn(&mut self) -> usize {
+        self.error_turn = self.error_turn.wrapping_add(1);
+        self.error_turn
     }
 
     /// The order with id `raw_id`, of `product` when given; an order of another product is
@@ -157,7 +165,7 @@ impl LbState {
             .parse::<u64>()
             .ok()
             .filter(|id| self.orders.get(id).is_some_and(|o| product.is_none_or(|p| o.product == p.key)))
-            .ok_or_else(|| no_entity(raw_id))
+            .ok_or_else(|| no_entity())
     }
 }
 

@@ -100,38 +100,45 @@ pub fn unexpected(safety: Safety, what: &str) -> Error {
 
 /// Reads a LogicBoxes answer of any status into its payload or an error.
 ///
-/// Errors come in several spellings: `status` of `ERROR`/`Error`/`error`/`Failed`, with the text
-/// in `message`, `error` or `actionstatusdesc`; or an `error` key alone. An unreadable answer to
-/// a change leaves its outcome unknown.
+/// The API's own errors carry a `status` of `ERROR`, `Error`, `error` or `Failed` (a failed
+/// action), with the text in `message`, `error` or `actionstatusdesc`, usually with HTTP 500.
+/// Anything else that is not a 2xx JSON body came from somewhere else: a proxy's 502 or 504,
+/// with an HTML page or a JSON body of its own (`{"error":"Bad Gateway"}`,
+/// `{"message":"Endpoint request timed out"}`). After a change such an answer does not mean the
+/// change failed, so its outcome is unknown.
 pub fn parse_reply(reply: &Reply, safety: Safety) -> Result<Value, Error> {
-    let Ok(body) = serde_json::from_str::<Value>(reply.body.trim()) else {
-        return Err(unreadable(reply, safety));
-    };
-    if let Some(message) = error_message(&body) {
+    let body = serde_json::from_str::<Value>(reply.body.trim()).ok();
+    if let Some(message) = body.as_ref().and_then(api_error) {
         return Err(classify(&message, reply.status));
     }
-    if !(200..300).contains(&reply.status) {
-        return Err(unreadable(reply, safety));
+    match body {
+        Some(body) if (200..300).contains(&reply.status) => Ok(body),
+        _ => Err(unreadable(reply, safety)),
     }
-    Ok(body)
 }
 
-fn error_message(body: &Value) -> Option<String> {
+/// The text of the API's own error body; `None` for anything else, however error-like.
+fn api_error(body: &Value) -> Option<String> {
     let obj = body.as_object()?;
-    let status = obj.get("status").and_then(Value::as_str).unwrap_or_default();
-    let failed = status.eq_ignore_ascii_case("error") || status.eq_ignore_ascii_case("failed");
-    let text = |key: &str| obj.get(key).and_then(Value::as_str).map(str::to_owned);
-    if failed {
-        return Some(
-            text("message").or_else(|| text("error")).or_else(|| text("actionstatusdesc")).unwrap_or_else(|| status.to_owned()),
-        );
+    let status = obj.get("status")?.as_str()?;
+    if !(status.eq_ignore_ascii_case("error") || status.eq_ignore_ascii_case("failed")) {
+        return None;
     }
-    if status.is_empty() {
-        return text("error");
-    }
-    None
+    let message = ["message", "error", "actionstatusdesc"].iter().find_map(|key| obj.get(*key).and_then(Value::as_str));
+    Some(message.unwrap_or(status).to_owned())
 }
 
+/// LogicBoxes sends ids, counts and amounts as strings or numbers, depending on the call.
+pub fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The error code of an API error body. It only names the kind of failure for the panel: no
+/// decision that could order, renew or charge twice is ever taken from a message's wording.
 fn classify(message: &str, http_status: u16) -> Error {
     let lower = message.to_ascii_lowercase();
     let matches = |patterns: &[&str]| patterns.iter().any(|p| lower.contains(p));
@@ -163,16 +170,18 @@ mod tests {
 
     #[test]
     fn reads_every_error_spelling() {
-        for body in [
-            r#"{"status":"ERROR","message":"boom"}"#,
-            r#"{"status":"Error","message":"boom"}"#,
-            r#"{"status":"error","error":"boom"}"#,
-            r#"{"error":"boom"}"#,
-            r#"{"status":"Failed","actionstatusdesc":"boom"}"#,
+        for (status, body) in [
+            (500, r#"{"status":"ERROR","message":"boom"}"#),
+            (500, r#"{"status":"Error","message":"boom"}"#),
+            (500, r#"{"status":"error","error":"boom"}"#),
+            (200, r#"{"status":"ERROR","message":"boom"}"#),
+            (200, r#"{"status":"Failed","actionstatusdesc":"boom","entityid":"5"}"#),
         ] {
-            let e = parse_reply(&reply(500, body), Safety::Read).unwrap_err();
-            assert_eq!(e.provider_message.as_deref(), Some("boom"), "{body}");
-            assert_eq!(e.code, ErrorCode::ProviderError);
+            for safety in [Safety::Read, Safety::Change] {
+                let e = parse_reply(&reply(status, body), safety).unwrap_err();
+                assert_eq!(e.provider_message.as_deref(), Some("boom"), "{body}");
+                assert_eq!(e.code, ErrorCode::ProviderError);
+            }
         }
         let e = parse_reply(&reply(200, r#"{"status":"ERROR","message":"No Entity found for Entityid: 5"}"#), Safety::Read)
             .unwrap_err();
@@ -196,6 +205,17 @@ mod tests {
         assert_eq!(api_root(&account).unwrap().as_str(), "http://127.0.0.1:9/logicboxes");
         account.base_url = Some("http://reseller.example.com/api".into());
         assert_eq!(api_root(&account).unwrap_err().code, ErrorCode::InvalidRequest);
+    }
+
+    #[test]
+    fn a_proxys_json_after_a_change_is_not_the_apis_refusal() {
+        for (status, body) in [(502, r#"{"error":"Bad Gateway"}"#), (504, r#"{"message":"Endpoint request timed out"}"#), (503, "{}")] {
+            let e = parse_reply(&reply(status, body), Safety::Change).unwrap_err();
+            assert_eq!(e.code, ErrorCode::OutcomeUnknown, "{body}");
+            assert_eq!(e.provider_message, None);
+            let e = parse_reply(&reply(status, body), Safety::Read).unwrap_err();
+            assert_eq!((e.code, e.retryable), (ErrorCode::ProviderError, true), "{body}");
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod api;
 mod customer;
 mod orders;
 mod panel;
+mod search;
 
 pub use api::parse_reply;
 

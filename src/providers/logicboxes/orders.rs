@@ -7,7 +7,7 @@
 use serde_json::{Map, Value};
 
 use super::api::{self, Api};
-use super::{customer, panel};
+use super::{customer, panel, search};
 use crate::http::Safety;
 use crate::operation::Operation;
 use crate::providers::ProductSpec;
@@ -41,7 +41,7 @@ fn act(api: &mut Api, path: &str, mut params: Vec<(&str, String)>, months: Optio
     let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let body = api.post(path, &pairs)?;
     let data = action_data(&body)?;
-    let order_id = body.get("entityid").and_then(id_text);
+    let order_id = body.get("entityid").and_then(api::text);
     Ok(Outcome { order_id, data, provider_response: body, ..Outcome::default() })
 }
 
@@ -60,32 +60,24 @@ fn action_data(body: &Value) -> Result<Map<String, Value>, Error> {
         ("selling_amount", "sellingamount"),
         ("currency", "sellingcurrencysymbol"),
     ] {
-        if let Some(value) = obj.get(theirs).and_then(id_text) {
+        if let Some(value) = obj.get(theirs).and_then(api::text) {
             data.insert(ours.to_owned(), Value::String(value));
         }
     }
     Ok(data)
 }
 
-/// LogicBoxes sends ids and amounts as strings or numbers, depending on the call.
-fn id_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-/// Places an order at most once. The natural key of a LogicBoxes order is its domain: an order
-/// already there for the same customer and plan (a panel retrying after `outcome_unknown`) is
+/// Places an order at most once. The natural key of a LogicBoxes order is its domain and
+/// customer: a live order there on the same plan (a panel retrying after `outcome_unknown`) is
 /// answered as the created one, and a create whose answer was lost is looked up before it is
-/// placed again.
+/// placed again. Whether an order exists is read from `search.json`'s counts; a search that
+/// fails leaves it undetermined, and nothing is ordered.
 pub fn create(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
     create_once(api, product).map_err(Error::ambiguous_for_create)
 }
 
 fn create_once(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
-    if let Some(existing) = existing_order(api, product)? {
+    if let Some(existing) = existing_order(api, product).map_err(undetermined)? {
         return Ok(reconciled(existing));
     }
     match place(api, product) {
@@ -96,6 +88,19 @@ fn create_once(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
         },
         result => result,
     }
+}
+
+/// A lookup that failed for any reason but refused credentials or a bad request cannot tell
+/// "no order" from "could not see": ordering then could order twice.
+fn undetermined(error: Error) -> Error {
+    if matches!(error.code, ErrorCode::AuthenticationFailed | ErrorCode::InvalidRequest | ErrorCode::TlsError) {
+        return error;
+    }
+    let message = format!(
+        "hostprov could not tell whether this domain already has an order ({}), so it ordered nothing: call create again with the same request and idempotency_key.",
+        error.message.trim_end_matches('.')
+    );
+    Error { code: ErrorCode::OutcomeUnknown, message, retryable: true, ..error }
 }
 
 fn place(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
@@ -115,20 +120,21 @@ fn place(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
     Ok(outcome.data("reconciled", false))
 }
 
-/// The live order of this product for the request's domain, customer and plan, if any.
+/// The newest live order of this product for the request's domain and customer on the same
+/// plan, if any. Search records carry no plan, so each live candidate's details are read.
 fn existing_order(api: &mut Api, product: &ProductSpec) -> Result<Option<Outcome>, Error> {
     let domain = api.service().domain.clone().unwrap_or_default();
-    let order_id = match order_id_for_domain(api, product, &domain) {
-        Ok(id) => id,
-        Err(e) if e.code == ErrorCode::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let found = fetch_details(api, product, &order_id)?;
-    let same = |key: &str, ours: String| found.data.get(key).and_then(Value::as_str) == Some(ours.as_str());
-    let ours = same("customer_id", api.id(|s| &s.customer_id))
-        && same("plan_id", api.id(|s| &s.plan_id))
-        && found.status != Some(Status::Terminated);
-    Ok(ours.then_some(found))
+    let customer_id = api.id(|s| &s.customer_id);
+    let plan_id = api.id(|s| &s.plan_id);
+    let found = search::orders(api, product, &search::Filter { domain: &domain, customer_id: Some(&customer_id) })?;
+    for candidate in found.iter().rev().filter(|order| !order.is_deleted()) {
+        let order = fetch_details(api, product, &candidate.order_id.to_string())?;
+        let same = |key: &str, ours: &str| order.data.get(key).and_then(Value::as_str) == Some(ours);
+        if same("customer_id", &customer_id) && same("plan_id", &plan_id) && order.status != Some(Status::Terminated) {
+            return Ok(Some(order));
+        }
+    }
+    Ok(None)
 }
 
 fn reconciled(found: Outcome) -> Outcome {
@@ -255,27 +261,28 @@ fn quote_data(quote: &Value) -> Result<Map<String, Value>, Error> {
     Ok(Map::from_iter([("quote".to_owned(), Value::Object(data))]))
 }
 
-/// Details by `order_id`, or by `domain` through `orderid.json` (a bare integer answer).
+/// Details by `order_id`, or by `domain`: the newest order of the product for it.
 pub fn details(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
     let order_id = match (&api.service().order_id, api.service().domain.clone()) {
         (Some(id), _) => id.0.clone(),
-        (None, Some(domain)) => order_id_for_domain(api, product, &domain)?,
+        (None, Some(domain)) => newest_order_for_domain(api, product, &domain)?,
         (None, None) => return Err(Error::invalid("details needs `service.order_id` or `service.domain`.")),
     };
     fetch_details(api, product, &order_id)
 }
 
-/// The id of the newest order of `product` for `domain`.
-pub fn order_id_for_domain(api: &mut Api, product: &ProductSpec, domain: &str) -> Result<String, Error> {
-    let body = api.get(&path(product, "orderid"), &[("domain-name", domain)])?;
-    id_text(&body)
-        .filter(|id| id.chars().all(|c| c.is_ascii_digit()))
-        .ok_or_else(|| api::unexpected(Safety::Read, "an order id that is not a number"))
+/// The id of the newest order of `product` for `domain`, deleted ones included.
+fn newest_order_for_domain(api: &mut Api, product: &ProductSpec, domain: &str) -> Result<String, Error> {
+    let found = search::orders(api, product, &search::Filter { domain, customer_id: None })?;
+    match found.last() {
+        Some(order) => Ok(order.order_id.to_string()),
+        None => Err(Error::new(ErrorCode::NotFound, format!("LogicBoxes has no {} order for that domain.", product.key))),
+    }
 }
 
 pub fn fetch_details(api: &mut Api, product: &ProductSpec, order_id: &str) -> Result<Outcome, Error> {
     let body = api.get(&path(product, "details"), &[("order-id", order_id)])?;
-    let text = |key: &str| body.get(key).and_then(id_text);
+    let text = |key: &str| body.get(key).and_then(api::text);
     let provider_status = text("currentstatus");
     let status = provider_status.as_deref().and_then(status_of);
     let mut data = Map::new();
@@ -307,7 +314,7 @@ fn status_of(current: &str) -> Option<Status> {
 
 /// LogicBoxes times are epoch seconds, as a string or a number.
 fn epoch_to_rfc3339(value: &Value) -> Option<String> {
-    let seconds: i64 = id_text(value)?.parse().ok()?;
+    let seconds: i64 = api::text(value)?.parse().ok()?;
     let time = time::OffsetDateTime::from_unix_timestamp(seconds).ok()?;
     time.format(&time::format_description::well_known::Rfc3339).ok()
 }
