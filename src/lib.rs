@@ -11,6 +11,7 @@
 
 pub mod dispatch;
 pub mod ffi;
+pub mod hostname;
 pub mod http;
 pub mod operation;
 pub mod providers;

@@ -246,8 +246,9 @@ pub fn parse(text: &str) -> Result<Request, Error> {
     }
     let value: Value = serde_json::from_str(text).map_err(describe_syntax_error)?;
     require_objects(&value)?;
-    let request: Request = serde_path_to_error::deserialize(value).map_err(describe_data_error)?;
+    let mut request: Request = serde_path_to_error::deserialize(value).map_err(describe_data_error)?;
     request.validate()?;
+    request.service.domain = request.service.domain.as_deref().map(checked_domain).transpose()?;
     Ok(request)
 }
 
@@ -347,6 +348,15 @@ impl Request {
     }
 }
 
+/// A domain is sent in its ASCII form, and only if it is a hostname.
+fn checked_domain(domain: &str) -> Result<String, Error> {
+    crate::hostname::ascii_hostname(domain).ok_or_else(|| {
+        Error::invalid(
+            "The request field `service.domain` must be a domain name: labels of letters, digits and hyphens separated by dots (internationalised names are accepted).",
+        )
+    })
+}
+
 /// How LogicBoxes-style invoices are handled; also the vocabulary panels already know.
 pub const INVOICE_OPTIONS: [&str; 4] = ["NoInvoice", "PayInvoice", "KeepInvoice", "OnlyAdd"];
 
@@ -443,5 +453,12 @@ mod tests {
         assert!(err(r#"{"provider":"x","service":{"client_ip":"1.2.3"}}"#).contains("client_ip"));
         assert!(err(r#"{"provider":"x","service":{"invoice_option":"Free"}}"#).contains("NoInvoice"));
         assert!(err(r#"{"provider":"x","options":{"timeout_ms":0}}"#).contains("timeout_ms"));
+        assert!(err(r#"{"provider":"x","service":{"domain":"x.example&order-id=1"}}"#).contains("`service.domain`"));
+    }
+
+    #[test]
+    fn domains_are_sent_in_ascii() {
+        let r = parse(r#"{"provider":"x","service":{"domain":"Bücher.Example"}}"#).unwrap();
+        assert_eq!(r.service.domain.as_deref(), Some("xn--bcher-kva.example"));
     }
 }

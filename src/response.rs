@@ -140,6 +140,23 @@ impl Error {
     }
 }
 
+impl Error {
+    /// For a create: the look-up for an order an earlier attempt may have placed failed. Save
+    /// refused credentials or a bad request, no failure of it can tell "no order" from "could
+    /// not see", whatever the provider's message says, so nothing was ordered and the outcome of
+    /// any earlier attempt is unknown.
+    pub fn lookup_failed(self) -> Error {
+        if matches!(self.code, ErrorCode::AuthenticationFailed | ErrorCode::InvalidRequest | ErrorCode::TlsError) {
+            return self;
+        }
+        let message = format!(
+            "hostprov could not tell whether this service was already ordered ({}), so it ordered nothing: call create again with the same request and idempotency_key.",
+            self.message.trim_end_matches('.')
+        );
+        Error { code: ErrorCode::OutcomeUnknown, message, retryable: true, ..self }
+    }
+}
+
 /// The state of an order, in the envelope's vocabulary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

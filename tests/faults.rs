@@ -9,8 +9,17 @@ use std::sync::Arc;
 use common::{call, expect_error, Env};
 use serde_json::{json, Value};
 
-const KINDS: [&str; 8] = [
-    "refuse", "reset_before_commit", "reset_after_commit", "timeout_after_commit", "http_500", "http_503", "malformed_200", "html_502",
+const KINDS: [&str; 10] = [
+    "refuse",
+    "reset_before_commit",
+    "reset_after_commit",
+    "timeout_after_commit",
+    "http_500",
+    "http_503",
+    "malformed_200",
+    "html_502",
+    "json_502",
+    "json_504",
 ];
 const PRODUCTS: [&str; 5] = ["sitelock", "codeguard", "plesk", "cpanel", "virtuozzo"];
 

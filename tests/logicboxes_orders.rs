@@ -197,17 +197,42 @@ fn wrong_credentials_create_nothing() {
 }
 
 #[test]
-fn hostile_domains_reach_the_provider_as_one_value() {
+fn a_domain_that_is_no_hostname_is_refused_with_nothing_sent() {
     let env = Env::new();
-    let domain = "evil.example&customer-id=1002#frag\nplan-id=1 %41";
-    let (order_id, _) = create(&env, "sitelock", json!({"domain": domain}));
-    assert_eq!(env.order(&order_id)["domain"], domain);
+    let customer = env.first_customer();
+    let plan = env.lb_plan("sitelock", None);
+    for domain in ["x.example&order-id=1", "evil.example&customer-id=1002", "a.example#frag", "a.example\nplan-id=1", "a..example", "../a.example", "a b.example", "a.example/x", ""] {
+        for op in ["create", "details"] {
+            let envelope = call(op, &env.lb(Some("sitelock"), json!({"domain": domain, "customer_id": customer, "plan_id": plan})));
+            let error = expect_error(&envelope, "invalid_request");
+            assert!(error["message"].as_str().unwrap().contains("`service.domain`"), "{domain:?}: {error}");
+            assert_eq!(envelope["calls"], json!([]), "{domain:?}");
+        }
+    }
+    assert!(env.received("sitelock/search.json").is_empty() && env.received("sitelock/add.json").is_empty());
+}
+
+#[test]
+fn an_internationalised_domain_is_ordered_in_its_ascii_form() {
+    let env = Env::new();
+    let (order_id, _) = create(&env, "sitelock", json!({"domain": "Bücher-Shop.Example"}));
+    assert_eq!(env.order(&order_id)["domain"], "xn--bcher-shop-9db.example");
     let sent = &env.received("sitelock/add.json")[0];
-    assert_eq!(param_values(sent, "domain-name"), [domain]);
+    assert_eq!(param_values(sent, "domain-name"), ["xn--bcher-shop-9db.example"]);
     assert_eq!(param_values(sent, "customer-id"), [env.first_customer()]);
-    assert_eq!(param_values(sent, "plan-id").len(), 1);
-    let by_domain = call("details", &env.lb(Some("sitelock"), json!({"domain": domain})));
+    let by_domain = call("details", &env.lb(Some("sitelock"), json!({"domain": "bücher-shop.example"})));
     assert_eq!(by_domain["order_id"], order_id.as_str());
+}
+
+#[test]
+fn hostile_reasons_reach_the_provider_as_one_value() {
+    let env = Env::new();
+    let (order_id, _) = create(&env, "sitelock", json!({}));
+    let reason = "Overdue&order-id=1#frag\nreason=x %41";
+    expect_ok(&call("suspend", &order_request(&env, "sitelock", &order_id, json!({"reason": reason}))));
+    let sent = &env.received("orders/suspend.json")[0];
+    assert_eq!(param_values(sent, "reason"), [reason]);
+    assert_eq!(param_values(sent, "order-id"), [order_id]);
 }
 
 #[test]

@@ -110,6 +110,18 @@ pub fn unreadable_answer(who: &str, what: &str, http_status: Option<u16>, safety
     error.from_provider(None, http_status).retryable(retryable)
 }
 
+/// A 5xx answer to a change, from an API whose own error bodies look like a gateway's (a JSON
+/// object with a message): the server failed somewhere along the way, perhaps after carrying
+/// the change out, so the outcome is unknown. `None` for reads and for any other status.
+pub fn failed_after_change(who: &str, http_status: u16, message: Option<String>, safety: Safety) -> Option<Error> {
+    if safety != Safety::Change || http_status < 500 {
+        return None;
+    }
+    let what = format!("HTTP {http_status}, a server failure");
+    let error = unreadable_answer(who, &what, Some(http_status), safety);
+    Some(Error { provider_message: message, ..error })
+}
+
 /// Every provider the library drives.
 pub static REGISTRY: &[&dyn Provider] = &[&logicboxes::LogicBoxes, &racknap::RackNap, &websoftsolus::WebSoftSolus];
 

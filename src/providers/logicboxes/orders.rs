@@ -40,17 +40,28 @@ fn act(api: &mut Api, path: &str, mut params: Vec<(&str, String)>, months: Optio
     }
     let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let body = api.post(path, &pairs)?;
-    let data = action_data(&body)?;
-    let order_id = body.get("entityid").and_then(api::text);
+    let action = action_of(&body).ok_or_else(|| api::unexpected(Safety::Change, "something other than an action"))?;
+    let data = action_data(action);
+    let order_id = action.get("entityid").and_then(api::text);
     Ok(Outcome { order_id, data, provider_response: body, ..Outcome::default() })
 }
 
-/// The summary of an action object; anything else after a change leaves the outcome unknown.
-fn action_data(body: &Value) -> Result<Map<String, Value>, Error> {
-    let obj = body.as_object().filter(|o| o.contains_key("actionstatus") || o.contains_key("entityid"));
-    let Some(obj) = obj else {
-        return Err(api::unexpected(Safety::Change, "something other than an action"));
-    };
+/// The action object of an answer: the body itself, or, when an invoice was raised and paid
+/// (`PayInvoice` on some calls), the one object the body holds under the invoice id.
+fn action_of(body: &Value) -> Option<&Map<String, Value>> {
+    let is_action = |o: &Map<String, Value>| o.contains_key("actionstatus") || o.contains_key("entityid");
+    let obj = body.as_object()?;
+    if is_action(obj) {
+        return Some(obj);
+    }
+    match obj.values().collect::<Vec<_>>().as_slice() {
+        [Value::Object(inner)] if is_action(inner) => Some(inner),
+        _ => None,
+    }
+}
+
+/// The summary of an action object, in the envelope's words.
+fn action_data(obj: &Map<String, Value>) -> Map<String, Value> {
     let mut data = Map::new();
     for (ours, theirs) in [
         ("action_id", "eaqid"),
@@ -64,7 +75,7 @@ fn action_data(body: &Value) -> Result<Map<String, Value>, Error> {
             data.insert(ours.to_owned(), Value::String(value));
         }
     }
-    Ok(data)
+    data
 }
 
 /// Places an order at most once. The natural key of a LogicBoxes order is its domain and
@@ -77,7 +88,7 @@ pub fn create(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
 }
 
 fn create_once(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
-    if let Some(existing) = existing_order(api, product).map_err(undetermined)? {
+    if let Some(existing) = existing_order(api, product).map_err(Error::lookup_failed)? {
         return Ok(reconciled(existing));
     }
     match place(api, product) {
@@ -88,19 +99,6 @@ fn create_once(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
         },
         result => result,
     }
-}
-
-/// A lookup that failed for any reason but refused credentials or a bad request cannot tell
-/// "no order" from "could not see": ordering then could order twice.
-fn undetermined(error: Error) -> Error {
-    if matches!(error.code, ErrorCode::AuthenticationFailed | ErrorCode::InvalidRequest | ErrorCode::TlsError) {
-        return error;
-    }
-    let message = format!(
-        "hostprov could not tell whether this domain already has an order ({}), so it ordered nothing: call create again with the same request and idempotency_key.",
-        error.message.trim_end_matches('.')
-    );
-    Error { code: ErrorCode::OutcomeUnknown, message, retryable: true, ..error }
 }
 
 fn place(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
@@ -312,9 +310,10 @@ fn status_of(current: &str) -> Option<Status> {
     }
 }
 
-/// LogicBoxes times are epoch seconds, as a string or a number.
+/// LogicBoxes times are epoch seconds, as a string or a number; zero (`"0000000000"` in a
+/// quote) means no date.
 fn epoch_to_rfc3339(value: &Value) -> Option<String> {
-    let seconds: i64 = api::text(value)?.parse().ok()?;
+    let seconds: i64 = api::text(value)?.parse().ok().filter(|s| *s != 0)?;
     let time = time::OffsetDateTime::from_unix_timestamp(seconds).ok()?;
     time.format(&time::format_description::well_known::Rfc3339).ok()
 }
@@ -395,15 +394,19 @@ mod tests {
     #[test]
     fn epoch_strings_become_rfc3339() {
         assert_eq!(epoch_to_rfc3339(&Value::from("1572096892")).as_deref(), Some("2019-10-26T13:34:52Z"));
-        assert_eq!(epoch_to_rfc3339(&Value::from(0)).as_deref(), Some("1970-01-01T00:00:00Z"));
+        assert_eq!(epoch_to_rfc3339(&Value::from("0000000000")), None);
+        assert_eq!(epoch_to_rfc3339(&Value::from(1)).as_deref(), Some("1970-01-01T00:00:01Z"));
         assert_eq!(epoch_to_rfc3339(&Value::from("soon")), None);
     }
 
     #[test]
     fn a_failed_or_foreign_answer_to_a_change_is_not_success() {
-        assert!(action_data(&serde_json::json!(true)).is_err());
-        assert!(action_data(&serde_json::json!({"foo": 1})).is_err());
-        let data = action_data(&serde_json::json!({"entityid": "5", "actionstatus": "Success", "eaqid": 9})).unwrap();
+        assert!(action_of(&serde_json::json!(true)).is_none());
+        assert!(action_of(&serde_json::json!({"foo": 1})).is_none());
+        assert!(action_of(&serde_json::json!({"1": {"entityid": "5"}, "2": {"entityid": "6"}})).is_none());
+        let data = action_data(action_of(&serde_json::json!({"entityid": "5", "actionstatus": "Success", "eaqid": 9})).unwrap());
         assert_eq!(data["action_id"], "9");
+        let wrapped = serde_json::json!({"78877737": {"entityid": "5", "actionstatus": "InvoicePaid", "invoiceid": "78877737"}});
+        assert_eq!(action_data(action_of(&wrapped).unwrap())["invoice_id"], "78877737");
     }
 }

@@ -159,6 +159,9 @@ pub fn parse_reply(reply: &Reply, safety: Safety) -> Result<Value, Error> {
         .iter()
         .find_map(|k| body.get(*k).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())))
         .unwrap_or_else(|| "RackNap did not say why.".to_owned());
+    if let Some(unknown) = super::failed_after_change("RackNap", reply.status, Some(message.clone()), safety) {
+        return Err(unknown);
+    }
     let lower = message.to_ascii_lowercase();
     let (code, summary) = if matches!(reply.status, 401 | 403) || ["token", "unauthori", "authenticat"].iter().any(|p| lower.contains(p)) {
         (ErrorCode::AuthenticationFailed, "RackNap refused the API token; check account.api_token and account.base_url.")
@@ -199,5 +202,8 @@ mod tests {
         assert_eq!(e.code, ErrorCode::NotFound);
         let e = parse_reply(&reply(200, "<html>"), Safety::Change).unwrap_err();
         assert_eq!(e.code, ErrorCode::OutcomeUnknown);
+        let e = parse_reply(&reply(502, r#"{"error":"Bad Gateway"}"#), Safety::Change).unwrap_err();
+        assert_eq!((e.code, e.provider_message.as_deref()), (ErrorCode::OutcomeUnknown, Some("Bad Gateway")));
+        assert_eq!(parse_reply(&reply(502, r#"{"error":"Bad Gateway"}"#), Safety::Read).unwrap_err().code, ErrorCode::ProviderError);
     }
 }

@@ -153,6 +153,9 @@ pub fn parse_reply_for(reply: &Reply, safety: Safety) -> Result<Value, Error> {
     let Some(message) = message_of(text) else {
         return Err(unreadable(reply, safety));
     };
+    if let Some(unknown) = super::failed_after_change("The licence API", reply.status, Some(message.clone()), safety) {
+        return Err(unknown);
+    }
     let (code, summary) = match reply.status {
         401 | 403 => (ErrorCode::AuthenticationFailed, "The licence API refused the credentials; check account.login and account.secret."),
         404 => (ErrorCode::NotFound, "The licence API does not know that licence; check the key number."),
@@ -190,7 +193,7 @@ fn create(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
 }
 
 fn create_once(api: &mut Api, product: &ProductSpec, form: Vec<(String, String)>, title: &str) -> Result<Outcome, Error> {
-    if let reconcile::Found::Live(key) = reconcile::find_by_title(api, product.key, title)? {
+    if let reconcile::Found::Live(key) = reconcile::find_by_title(api, product.key, title).map_err(Error::lookup_failed)? {
         return Ok(reconciled(key, title));
     }
     match place(api, product, form.clone(), title) {
@@ -332,5 +335,9 @@ mod tests {
         assert_eq!((e.code, e.provider_message.as_deref()), (ErrorCode::NotFound, Some("No such key")));
         let e = parse_reply_for(&Reply { status: 502, body: "<html>".into() }, Safety::Change).unwrap_err();
         assert_eq!(e.code, ErrorCode::OutcomeUnknown);
+        let gateway = Reply { status: 504, body: r#"{"message":"Endpoint request timed out"}"#.into() };
+        let e = parse_reply_for(&gateway, Safety::Change).unwrap_err();
+        assert_eq!((e.code, e.provider_message.as_deref()), (ErrorCode::OutcomeUnknown, Some("Endpoint request timed out")));
+        assert_eq!(parse_reply_for(&gateway, Safety::Read).unwrap_err().code, ErrorCode::ProviderError);
     }
 }
