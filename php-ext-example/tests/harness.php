@@ -569,11 +569,13 @@ function declarations(string $headerPath): array
  *
  * @param array<string, string> $ini
  * @param array<string, string> $env added to this process's environment
+ * @param bool $withoutPhpIni run with `php -n`
  * @return array{int, string, string} exit code, stdout, stderr
  */
-function runPhp(array $ini, string $script, array $env = []): array
+function runPhp(array $ini, string $script, array $env = [], bool $withoutPhpIni = false): array
 {
-    $command = [PHP_BINARY];
+    // Without php.ini (-n), shared extensions such as FFI are not loaded.
+    $command = $withoutPhpIni ? [PHP_BINARY, '-n'] : [PHP_BINARY];
     foreach ($ini as $key => $value) {
         $command[] = '-d';
         $command[] = "{$key}={$value}";

@@ -153,7 +153,9 @@ function logHoldsAndHidesAll(array $functions, string $password, array $more, st
     }
     foreach (ModuleLog::$entries as $i => $entry) {
         same('hostprov', $entry['module'], "{$what}: module of log entry {$i}");
-        check(in_array($password, (array) $entry['replace'], true), "{$what}: log entry {$i} ({$entry['action']}) passes the password as replaceVars");
+        if ($password !== '') {
+            check(in_array($password, (array) $entry['replace'], true), "{$what}: log entry {$i} ({$entry['action']}) passes the password as replaceVars");
+        }
         $text = json_encode([$entry['action'], $entry['request'], $entry['response'], $entry['processed']], JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
         foreach (array_merge(SANDBOX_SECRETS, $more) as $secret) {
             foreach (array_unique([$secret, rawurlencode($secret), urlencode($secret)]) as $spelling) {

@@ -14,8 +14,6 @@ use HostProv\HostProvException;
  */
 final class Customer
 {
-    private const PROVIDER_NAMES = ['logicboxes' => 'LogicBoxes', 'racknap' => 'RackNap'];
-
     /** The library's product for a provider's customers. */
     private const PRODUCT = 'customer';
 
@@ -26,10 +24,10 @@ final class Customer
     ) {
     }
 
-    /** The custom field that holds the customer id for $provider. */
-    public static function field(string $provider): string
+    /** The custom field that holds the customer id at the server's provider. */
+    public static function field(Server $server): string
     {
-        return (self::PROVIDER_NAMES[$provider] ?? ucfirst($provider)) . ' Customer ID';
+        return "{$server->name()} Customer ID";
     }
 
     /**
@@ -39,7 +37,7 @@ final class Customer
     public function id(bool $signUp): string
     {
         $provider = $this->calls->server->provider;
-        $field = self::field($provider);
+        $field = self::field($this->calls->server);
         $stored = $this->service->property($field);
         if ($stored !== null) {
             return $stored;
@@ -115,9 +113,8 @@ final class Customer
 
     private function fieldNeeded(): ModuleError
     {
-        $provider = $this->calls->server->provider;
-        $field = self::field($provider);
-        return new ModuleError("No {$provider} customer is set for this service and this hostprov build cannot find or sign up one by the client's e-mail: enter the customer's id in the custom field \"{$field}\".");
+        $field = self::field($this->calls->server);
+        return new ModuleError("This service has no customer id in the custom field \"{$field}\", and hostprov cannot find or sign up the client's {$this->calls->server->name()} customer by e-mail: enter the customer's id in that custom field.");
     }
 
     /** A WHMCS phone number without its country prefix ("+44.2071234567" → "2071234567"). */

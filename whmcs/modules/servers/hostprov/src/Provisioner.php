@@ -57,8 +57,9 @@ final class Provisioner
             }
             return $answer;
         } catch (HostProvException $e) {
-            // Calls has logged the failed call with this message.
-            return $onError($e->getMessage());
+            // Calls has logged the failed call; the admin also sees what the provider said.
+            $said = (string) $e->getProviderMessage();
+            return $onError($said === '' || str_contains($e->getMessage(), $said) ? $e->getMessage() : "{$e->getMessage()} It said: {$said}");
         } catch (ModuleError $e) {
             $message = $e->getMessage();
         } catch (\Throwable $e) {
@@ -93,7 +94,7 @@ final class Provisioner
         if ($stored !== null) {
             $status = $this->status($product, $stored);
             if ($status === null) {
-                throw new ModuleError("This service already has the order {$stored} (its Order ID field), and {$this->calls->server->provider} cannot tell whether it is still live: clear the Order ID field to order a new one.");
+                throw new ModuleError("This service already has the order {$stored} (its Order ID field), and {$this->calls->server->name()} cannot tell whether it is still live: clear the Order ID field to order a new one.");
             }
             if (in_array($status, self::LIVE, true)) {
                 return 'success';
@@ -257,7 +258,14 @@ final class Provisioner
         if ($details === null || !$details->takes('domain') || $domain === '') {
             throw new ModuleError("This service has no Order ID stored and a {$product} order cannot be found by domain: enter the provider's order id in the service's Order ID field.");
         }
-        $found = $this->calls->run('details', $product, ['domain' => $domain]);
+        try {
+            $found = $this->calls->run('details', $product, ['domain' => $domain]);
+        } catch (HostProvException $e) {
+            if ($e->getErrorCode() !== 'not_found') {
+                throw $e;
+            }
+            throw new ModuleError("This service has no Order ID stored and {$this->calls->server->name()} has no {$product} order for {$domain}: enter the provider's order id in the service's Order ID field.");
+        }
         $orderId = $found['order_id'] ?? null;
         if (!is_string($orderId) || $orderId === '') {
             throw new ModuleError("The provider found an order for {$domain} but gave no order id: enter it in the service's Order ID field.");
@@ -328,7 +336,7 @@ final class Provisioner
         // Last, as it may sign a customer up: only once everything else is known to be there.
         $customer = !$operation->takes('customer_id') ? null : (in_array('customer_id', $operation->required, true)
             ? (new Customer($this->calls, $this->catalog, $this->service))->id($signUp)
-            : $this->service->property(Customer::field($provider)));
+            : $this->service->property(Customer::field($this->calls->server)));
         return $customer === null ? $service : ['customer_id' => $customer] + $service;
     }
 

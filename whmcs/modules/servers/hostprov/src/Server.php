@@ -14,11 +14,14 @@ final class Server
     /** Access Hash settings: name => what it sets. */
     private const SETTINGS = [
         'provider' => 'the provider of this account',
-        'panel_url' => 'the customers\' control panel (LogicBoxes single sign-on)',
+        'panel_url' => 'the customers\' control panel, for LogicBoxes single sign-on',
         'test_mode' => '1 for the provider\'s test endpoint',
         'ca_cert_file' => 'a PEM file with an extra trusted root certificate',
-        'key_prefix' => 'the start of every idempotency key (default whmcs)',
+        'key_prefix' => 'the start of every idempotency key, whmcs unless set',
     ];
+
+    /** How messages name each provider. */
+    private const NAMES = ['logicboxes' => 'LogicBoxes', 'racknap' => 'RackNap', 'websoftsolus' => 'WebSoftSolus'];
 
     /** Account fields WHMCS's Username fills, whichever the provider takes. */
     private const USERNAME_FIELDS = ['auth_userid', 'login'];
@@ -89,7 +92,7 @@ final class Server
         $settings = KeyValueLines::parse($text, "the server's Access Hash");
         foreach (array_keys($settings) as $key) {
             if (!array_key_exists($key, self::SETTINGS)) {
-                $known = implode('; ', array_map(static fn (string $k, string $what): string => "{$k} ({$what})", array_keys(self::SETTINGS), self::SETTINGS));
+                $known = implode('; ', array_map(static fn (string $k, string $what): string => "{$k}: {$what}", array_keys(self::SETTINGS), self::SETTINGS));
                 throw new ModuleError("The server's Access Hash has the setting `{$key}`, which hostprov does not know; these are: {$known}.");
             }
         }
@@ -124,6 +127,12 @@ final class Server
             $field === 'base_url' => 'Hostname',
             default => "Access Hash line {$field}=…",
         };
+    }
+
+    /** The provider as messages name it ("LogicBoxes"). */
+    public function name(): string
+    {
+        return self::NAMES[$this->provider] ?? ucfirst($this->provider);
     }
 
     /**
