@@ -167,10 +167,10 @@ function test_wrong_server_settings_are_named(): void
     }
 }
 
-/** @return array<string, mixed> what probes/unusable_library.php printed */
+/** @return array<string, mixed> what probes/module_in_php.php printed */
 function probeModule(array $ini, array $env, bool $withoutPhpIni = false): array
 {
-    [$code, $out, $err] = runPhp($ini, __DIR__ . '/probes/unusable_library.php', $env, $withoutPhpIni);
+    [$code, $out, $err] = runPhp($ini, __DIR__ . '/probes/module_in_php.php', $env, $withoutPhpIni);
     same(0, $code, "probe exit code (stderr: {$err})");
     return json_decode($out, true, 64, JSON_THROW_ON_ERROR);
 }
@@ -195,4 +195,21 @@ function test_ffi_off_or_missing_library_is_said_clearly_everywhere(): void
     }
     $seen = probeModule([], ['HOSTPROV_LIB' => '']);
     same(realpath(MODULE_DIR) . '/lib/libhostprov.so', realpath(dirname($seen['path'])) . '/' . basename($seen['path']), 'without HOSTPROV_LIB: lib/libhostprov.so in the module folder');
+}
+
+/** With ffi.enable=preload, the declarations preloaded from hostprov-ffi.h serve the module. */
+function test_module_uses_the_preloaded_declarations(): void
+{
+    $seen = probeModule(
+        ['ffi.enable' => 'preload', 'ffi.preload' => FFI_HEADER],
+        [
+            // The library the header names, found by the dynamic loader; none at HOSTPROV_LIB.
+            'LD_LIBRARY_PATH' => dirname(libraryPath()),
+            'HOSTPROV_LIB' => '/nonexistent/libhostprov.so',
+            'PROBE_HOSTNAME' => sandbox()->url . '/logicboxes',
+            'PROBE_PASSWORD' => SANDBOX_API_KEY,
+        ],
+    );
+    same(['success' => true, 'error' => ''], $seen['test_connection'], 'TestConnection through the preloaded scope');
+    same('dropdown', $seen['settings']['Product']['Type'] ?? null, 'the Product setting lists the catalog');
 }

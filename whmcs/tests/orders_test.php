@@ -110,7 +110,7 @@ function test_settings_left_empty_or_wrong_are_named(): void
     $cases = [
         'no plan' => [sitelockService('no-plan.example', true, [2 => '']), 'the Plan setting'],
         'CodeGuard on a one-time billing cycle' => [$oneTime, 'Term (months)'],
-        'a Term that is no number' => [sitelockService('bad-term.example', true, [3 => 'a year']), 'whole number of months'],
+        'a Term that is no number' => [new WhmcsService(whmcsServer('logicboxes'), [1 => 'codeguard', 2 => $codeguardPlan, 3 => 'a year'], 'bad-term.example', $customer), 'whole number of months'],
         'an option the product does not take' => [sitelockService('bad-option.example', true, [4 => 'os=LINUX']), 'names `os`, which sitelock does not take'],
         'a line that is no option' => [sitelockService('bad-line.example', true, [4 => 'LINUX']), 'Line 1 of the Service options setting'],
         'no domain' => [sitelockService('', true), 'Domain'],
@@ -127,6 +127,15 @@ function test_settings_left_empty_or_wrong_are_named(): void
     $oneTime->model->billingcycle = 'Semi-Annually';
     same('success', $oneTime->call('CreateAccount'), 'CodeGuard on a semi-annual billing cycle');
     same(['6'], paramValues(receivedRequests('/codeguard/add.json')[0], 'months'), 'months sent');
+
+    // Settings an operation does not read never stop it: a service can always be terminated.
+    $sitelock = sitelockService('terminable.example');
+    same('success', $sitelock->call('CreateAccount'), 'CreateAccount');
+    $sitelock->settings[3] = 'a year';
+    $sitelock->settings[4] = 'LINUX';
+    same('success', $sitelock->call('SuspendAccount'), 'SuspendAccount with broken Term and Service options');
+    same('success', $sitelock->call('TerminateAccount'), 'TerminateAccount with broken Term and Service options');
+    sandboxOrder('logicboxes', (string) $sitelock->orderId(), ['status' => 'terminated'], 'terminated');
 }
 
 function test_ordering_again_after_termination_places_a_new_order(): void

@@ -43,8 +43,7 @@ final class Customer
             return $stored;
         }
         $email = $this->service->email();
-        $details = $this->catalog->operation($provider, self::PRODUCT, 'details');
-        if ($email === '' || $details === null || !$details->takesOption('email')) {
+        if ($email === '' || $this->catalog->operation($provider, self::PRODUCT, 'details') === null) {
             throw $this->fieldNeeded();
         }
         try {

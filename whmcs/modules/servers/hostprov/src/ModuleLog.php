@@ -82,8 +82,8 @@ final class ModuleLog
         return $this->mask((string) json_encode($value, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE));
     }
 
-    /** Every spelling of a secret a log could hold: raw, JSON-escaped, percent-encoded. */
-    private function mask(string $text): string
+    /** $text with every spelling of a secret (raw, JSON-escaped, percent-encoded) as `***`. */
+    public function mask(string $text): string
     {
         foreach ($this->secrets as $secret) {
             $spellings = array_unique([$secret, substr((string) json_encode($secret, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE), 1, -1), rawurlencode($secret), urlencode($secret)]);

@@ -59,14 +59,14 @@ final class Provisioner
         } catch (HostProvException $e) {
             // Calls has logged the failed call; the admin also sees what the provider said.
             $said = (string) $e->getProviderMessage();
-            return $onError($said === '' || str_contains($e->getMessage(), $said) ? $e->getMessage() : "{$e->getMessage()} It said: {$said}");
+            return $onError($log->mask($said === '' || str_contains($e->getMessage(), $said) ? $e->getMessage() : "{$e->getMessage()} It said: {$said}"));
         } catch (ModuleError $e) {
             $message = $e->getMessage();
         } catch (\Throwable $e) {
             $message = 'hostprov met an unexpected problem (' . get_class($e) . '): ' . $e->getMessage();
         }
         $log->record($function, null, null, $message);
-        return $onError($message);
+        return $onError($log->mask($message));
     }
 
     /**
@@ -89,6 +89,8 @@ final class Provisioner
     {
         $product = $this->product();
         $operation = $this->operation($product, 'create');
+        // Every Service options line is checked here, so a mistake shows when the service is set up.
+        $this->service->options($product, $this->catalog->options($this->calls->server->provider, $product));
         $action = 'create';
         $stored = $this->service->property(WhmcsService::ORDER_ID);
         if ($stored !== null) {
@@ -192,7 +194,7 @@ final class Provisioner
         $provider = $this->calls->server->provider;
         $operation = $this->catalog->operation($provider, null, 'plans');
         if ($operation === null || $operation->required !== []) {
-            throw new ModuleError("{$provider} cannot list all its plans at once: type the plan id from its control panel into the Plan setting.");
+            throw new ModuleError("{$this->calls->server->name()} cannot list all its plans at once: type the plan id from its control panel into the Plan setting.");
         }
         $plans = [];
         foreach ($this->calls->run('plans', null, [])['data']['plans'] ?? [] as $plan) {
@@ -201,7 +203,7 @@ final class Provisioner
             }
         }
         if ($plans === []) {
-            throw new ModuleError("{$provider} lists no orderable plan for this account.");
+            throw new ModuleError("{$this->calls->server->name()} lists no orderable plan for this account.");
         }
         return $plans;
     }
@@ -300,9 +302,13 @@ final class Provisioner
      */
     private function service(string $product, Operation $operation, array $fields, bool $signUp = false): array
     {
-        $provider = $this->calls->server->provider;
-        $options = $this->service->options($product, $this->catalog->options($provider, $product));
-        $service = $fields + ['domain' => $this->service->domain(), 'months' => $this->service->months()];
+        // Only what the operation reads is looked at: a bad Service options line must not stop a termination.
+        $takesOptions = $operation->optionsRequired !== [] || $operation->optionsOptional !== [];
+        $options = $takesOptions ? $this->service->options($product, $this->catalog->options($this->calls->server->provider, $product)) : [];
+        $service = $fields + [
+            'domain' => $operation->takes('domain') ? $this->service->domain() : null,
+            'months' => $operation->takes('months') ? $this->service->months() : null,
+        ];
         $plan = $this->service->plan();
         $planOption = null;
         if ($plan !== '') {

@@ -3,9 +3,8 @@
 declare(strict_types=1);
 
 /*
- * Loads the module as WHMCS does, in a PHP whose FFI or library the test has made unusable,
- * and prints as JSON what the module answers: Test Connection, an action, the Module Settings,
- * and its log.
+ * Loads the module as WHMCS does, in a PHP whose FFI setup the test chose, and prints as JSON
+ * what the module answers: Test Connection, an action, the Module Settings, and its log.
  */
 
 define('WHMCS', true);
@@ -18,10 +17,11 @@ function logModuleCall($module, $action, $requestString, $responseData, $process
 
 require __DIR__ . '/../../modules/servers/hostprov/hostprov.php';
 
+// Never a real provider: the sandbox the test names, else a closed loopback port.
 $server = [
-    'serverhostname' => '',
+    'serverhostname' => getenv('PROBE_HOSTNAME') ?: 'http://127.0.0.1:9/logicboxes',
     'serverusername' => '100000',
-    'serverpassword' => 'probe-password-5e2d',
+    'serverpassword' => getenv('PROBE_PASSWORD') ?: 'probe-password-5e2d',
     'serveraccesshash' => 'provider=logicboxes',
 ];
 echo json_encode([
