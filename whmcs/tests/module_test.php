@@ -152,6 +152,7 @@ function test_wrong_server_settings_are_named(): void
         'an unknown provider' => [['serveraccesshash' => 'provider=cpanelcom'], 'provider `cpanelcom`'],
         'an unknown setting' => [['serveraccesshash' => "provider=logicboxes\napikey=x"], 'setting `apikey`'],
         'a line that is no setting' => [['serveraccesshash' => "provider=logicboxes\njust text"], 'Line 2 of the server\'s Access Hash'],
+        'an unreadable certificate' => [['serveraccesshash' => "provider=logicboxes\nca_cert_file=/nonexistent/ca.pem"], 'certificate file /nonexistent/ca.pem'],
         'no password' => [['serverpassword' => ''], 'Password is empty'],
         'no username' => [['serverusername' => ''], 'Username is empty'],
         'RackNap without its domain' => [['serveraccesshash' => 'provider=racknap', 'serverhostname' => '', 'serverusername' => ''], 'Hostname is empty'],

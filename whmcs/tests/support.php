@@ -117,9 +117,11 @@ final class WhmcsService
         return ("hostprov_{$function}")($this->params($extra));
     }
 
+    /** The stored `Order ID` property, null when none is stored. */
     public function orderId(): ?string
     {
-        return $this->model->serviceProperties?->get('Order ID');
+        $id = $this->model->serviceProperties?->get('Order ID');
+        return $id === '' ? null : $id;
     }
 }
 

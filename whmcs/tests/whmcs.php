@@ -48,9 +48,10 @@ namespace HostProv\Tests\Whmcs {
         {
         }
 
-        public function get(string $name): ?string
+        /** As WHMCS: an empty string for a property never saved. */
+        public function get(string $name): string
         {
-            return $this->values[$name] ?? null;
+            return $this->values[$name] ?? '';
         }
 
         /** @param array<string, mixed> $values */
