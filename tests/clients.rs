@@ -95,17 +95,25 @@ fn c_tests_run_clean_under_address_and_undefined_behaviour_sanitizers() {
     assert!(!String::from_utf8_lossy(&output.stderr).contains("runtime error"), "UBSan reported a problem");
 }
 
-#[test]
-fn php_ffi_client_tests_pass() {
+/// Runs a PHP test suite's runner against a fresh sandbox; it must report no failure.
+fn php_suite_passes(what: &str, runner: &str) {
     let env = Env::new();
     let output = run(
-        "PHP tests",
-        Command::new("php")
-            .arg(repo().join("php-ext-example/tests/run.php"))
-            .env("HOSTPROV_LIB", library())
-            .env("HOSTPROV_SANDBOX_URL", env.url()),
+        what,
+        Command::new("php").arg(repo().join(runner)).env("HOSTPROV_LIB", library()).env("HOSTPROV_SANDBOX_URL", env.url()),
     );
     assert!(String::from_utf8_lossy(&output.stdout).lines().any(|l| l.ends_with(" passed, 0 failed")));
+}
+
+#[test]
+fn php_ffi_client_tests_pass() {
+    php_suite_passes("PHP tests", "php-ext-example/tests/run.php");
+}
+
+/// The WHMCS server module, loaded as WHMCS loads it (whmcs/tests/whmcs.php).
+#[test]
+fn whmcs_module_tests_pass() {
+    php_suite_passes("WHMCS module tests", "whmcs/tests/run.php");
 }
 
 #[test]

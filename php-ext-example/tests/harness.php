@@ -12,7 +12,10 @@ namespace HostProv\Tests;
 use HostProv\Client;
 use HostProv\HostProvException;
 
-require_once __DIR__ . '/../src/HostProv.php';
+// A suite may have loaded the same client from another copy first (the WHMCS module's).
+if (!class_exists(Client::class)) {
+    require_once __DIR__ . '/../src/HostProv.php';
+}
 
 const REPO = __DIR__ . '/../..';
 const HEADER = REPO . '/include/hostprov.h';
@@ -25,6 +28,69 @@ const SANDBOX_LICENCE_SECRET = 'sandbox-secret';
 
 final class AssertionFailed extends \Exception
 {
+}
+
+/**
+ * Runs every function named test_* in the *_test.php files of $directory (in name order) whose
+ * name contains $filter, prints `ok - name` or `not ok - name: reason` for each, then
+ * `N passed, N failed`. Returns the exit code: 1 when any failed or none matched.
+ */
+function runTests(string $directory, string $filter): int
+{
+    $testFiles = glob($directory . '/*_test.php') ?: [];
+    sort($testFiles);
+    foreach ($testFiles as $testFile) {
+        require_once $testFile;
+    }
+
+    error_reporting(E_ALL);
+    set_error_handler(static function (int $level, string $message, string $file, int $line): bool {
+        if (!(error_reporting() & $level)) {
+            return false; // silenced with @
+        }
+        throw new \ErrorException($message, 0, $level, $file, $line);
+    });
+    register_shutdown_function([Sandbox::class, 'stopIfStarted']);
+
+    $prefix = 'hostprov\\tests\\test_';
+    $tests = [];
+    foreach (get_defined_functions()['user'] as $function) {
+        if (str_starts_with($function, $prefix) && str_contains($function, strtolower($filter))) {
+            $tests[] = $function;
+        }
+    }
+
+    $passed = 0;
+    $failed = 0;
+    foreach ($tests as $function) {
+        $name = substr($function, strlen($prefix));
+        Checks::$count = 0;
+        try {
+            $function();
+            if (Checks::$count === 0) {
+                throw new AssertionFailed('the test checked nothing');
+            }
+            echo "ok - {$name}\n";
+            $passed++;
+        } catch (\Throwable $e) {
+            $reason = $e instanceof AssertionFailed
+                ? $e->getMessage()
+                : get_class($e) . ': ' . $e->getMessage() . ' at ' . basename($e->getFile()) . ':' . $e->getLine();
+            if ($e instanceof HostProvException) {
+                $reason = "HostProvException {$e->getErrorCode()}: {$e->getMessage()}";
+            }
+            echo "not ok - {$name}: " . str_replace("\n", ' ', $reason) . "\n";
+            $failed++;
+        }
+    }
+
+    Sandbox::stopIfStarted();
+    if ($tests === []) {
+        echo "no test matches '{$filter}'\n";
+        $failed++;
+    }
+    echo "{$passed} passed, {$failed} failed\n";
+    return $failed > 0 ? 1 : 0;
 }
 
 /** Counts assertions, so that a test which checks nothing is reported as failing. */
@@ -91,7 +157,7 @@ function errorEnvelope(array $envelope, string $code, string $what): string
 function client(): Client
 {
     static $client = null;
-    return $client ??= new Client();
+    return $client ??= new Client(libraryPath(), HEADER);
 }
 
 function libraryPath(): string
@@ -503,11 +569,13 @@ function declarations(string $headerPath): array
  *
  * @param array<string, string> $ini
  * @param array<string, string> $env added to this process's environment
+ * @param bool $withoutPhpIni run with `php -n`
  * @return array{int, string, string} exit code, stdout, stderr
  */
-function runPhp(array $ini, string $script, array $env = []): array
+function runPhp(array $ini, string $script, array $env = [], bool $withoutPhpIni = false): array
 {
-    $command = [PHP_BINARY];
+    // Without php.ini (-n), shared extensions such as FFI are not loaded.
+    $command = $withoutPhpIni ? [PHP_BINARY, '-n'] : [PHP_BINARY];
     foreach ($ini as $key => $value) {
         $command[] = '-d';
         $command[] = "{$key}={$value}";
