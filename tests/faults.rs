@@ -9,18 +9,10 @@ use std::sync::Arc;
 use common::{call, expect_error, Env};
 use serde_json::{json, Value};
 
-const KINDS: [&str; 10] = [
-    "refuse",
-    "reset_before_commit",
-    "reset_after_commit",
-    "timeout_after_commit",
-    "http_500",
-    "http_503",
-    "malformed_200",
-    "html_502",
-    "json_502",
-    "json_504",
-];
+/// Every fault kind the sandbox injects, by name.
+fn kinds() -> Vec<&'static str> {
+    hostprov_sandbox::FaultKind::ALL.iter().map(|kind| kind.name()).collect()
+}
 const PRODUCTS: [&str; 5] = ["sitelock", "codeguard", "plesk", "cpanel", "virtuozzo"];
 
 /// The create request for service number `i`; its natural key is its domain or idempotency key.
@@ -71,7 +63,7 @@ fn orders_by_key(env: &Env) -> BTreeMap<String, Vec<Value>> {
 fn a_thousand_creates_under_twenty_percent_faults_order_each_service_exactly_once() {
     let env = Arc::new(Env::new());
     let fixtures = Arc::new(env.admin("fixtures"));
-    env.admin_put("faults", json!({"rate": 0.2, "kinds": KINDS, "latency_ms": 0, "seed": 20261122}));
+    env.admin_put("faults", json!({"rate": 0.2, "kinds": kinds(), "latency_ms": 0, "seed": 20261122}));
 
     let threads: Vec<_> = (0..8)
         .map(|t| {
@@ -99,7 +91,7 @@ fn a_thousand_creates_under_twenty_percent_faults_order_each_service_exactly_onc
             unknown.push(*i);
         }
     }
-    for kind in KINDS {
+    for kind in kinds() {
         assert!(stats["faults"][kind].as_u64().unwrap_or(0) > 0, "{kind} was injected: {stats:#}");
     }
 

@@ -27,5 +27,6 @@ mod websoftsolus;
 mod wire;
 
 pub use config::{ErrorStyle, SandboxConfig, DEFAULT_TOKEN_TTL_S};
+pub use faults::FaultKind;
 pub use server::Sandbox;
 pub use state::{DEFAULT_LB_API_KEY, DEFAULT_LB_USERID, DEFAULT_RACKNAP_TOKEN, DEFAULT_WSS_LOGIN, DEFAULT_WSS_SECRET};

@@ -13,18 +13,10 @@ use raw_client::{query, Client, Seen, LB_AUTH};
 use serde_json::{json, Value};
 
 const CUSTOMER: &str = "1001";
-const ALL_KINDS: [&str; 10] = [
-    "refuse",
-    "reset_before_commit",
-    "reset_after_commit",
-    "timeout_after_commit",
-    "http_500",
-    "http_503",
-    "malformed_200",
-    "html_502",
-    "json_502",
-    "json_504",
-];
+/// Every fault kind the sandbox injects, by name.
+fn all_kinds() -> Vec<&'static str> {
+    hostprov_sandbox::FaultKind::ALL.iter().map(|kind| kind.name()).collect()
+}
 
 struct Env {
     sandbox: Sandbox,
@@ -81,7 +73,7 @@ impl Env {
     #[track_caller]
     fn assert_one_fault(&self, kind: &str) {
         let counts = self.fault_counts();
-        for other in ALL_KINDS {
+        for other in all_kinds() {
             assert_eq!(counts[other], u64::from(other == kind), "{kind}: {counts}");
         }
         assert_eq!(self.last_logged()["fault"], kind);
@@ -260,12 +252,12 @@ fn the_same_seed_replays_the_same_faults() {
 fn rate_zero_means_no_faults() {
     let env = Env::new();
     let view = env.client.faults(json!({"rate": 0, "seed": 3}));
-    assert_eq!(view, json!({"rate": 0.0, "kinds": ALL_KINDS, "latency_ms": 0, "seed": 3, "methods": null}));
+    assert_eq!(view, json!({"rate": 0.0, "kinds": all_kinds(), "latency_ms": 0, "seed": 3, "methods": null}));
     for _ in 0..30 {
         let answer = env.balance().answer();
         assert_eq!(answer.status, 200, "{answer:?}");
     }
-    assert_eq!(env.fault_counts(), json!(ALL_KINDS.iter().map(|k| (k.to_string(), json!(0))).collect::<serde_json::Map<_, _>>()));
+    assert_eq!(env.fault_counts(), json!(all_kinds().iter().map(|k| (k.to_string(), json!(0))).collect::<serde_json::Map<_, _>>()));
     assert!(env.client.admin("requests").as_array().unwrap().iter().all(|r| r["fault"].is_null()));
 }
 
@@ -278,7 +270,7 @@ fn admin_routes_are_never_faulted_nor_delayed() {
         env.client.admin(path);
     }
     assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
-    assert_eq!(env.fault_counts(), json!(ALL_KINDS.iter().map(|k| (k.to_string(), json!(0))).collect::<serde_json::Map<_, _>>()));
+    assert_eq!(env.fault_counts(), json!(all_kinds().iter().map(|k| (k.to_string(), json!(0))).collect::<serde_json::Map<_, _>>()));
     assert!(env.client.admin("requests").as_array().unwrap().is_empty(), "admin calls are not logged");
 }
 
@@ -326,7 +318,7 @@ fn fault_settings_are_checked_whole_and_a_put_replaces_them() {
         assert_eq!(env.client.admin("faults"), set, "{bad} changed nothing");
     }
     let replaced = env.client.faults(json!({"latency_ms": 5}));
-    assert_eq!((replaced["rate"].as_f64(), replaced["kinds"].as_array().map(Vec::len)), (Some(0.0), Some(ALL_KINDS.len())));
+    assert_eq!((replaced["rate"].as_f64(), replaced["kinds"].as_array().map(Vec::len)), (Some(0.0), Some(all_kinds().len())));
     let seed = replaced["seed"].as_u64().expect("a seed is drawn and shown");
     assert!(seed < 1 << 53, "{seed}");
 }
