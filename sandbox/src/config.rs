@@ -19,6 +19,9 @@ pub struct SandboxConfig {
     pub tls: bool,
     /// How LogicBoxes spells its errors; see [`ErrorStyle`].
     pub error_style: ErrorStyle,
+    /// A provider's round trip, simulated on every provider request (never on `/_sandbox/`),
+    /// independent of injected faults: for benchmarks at an internet-like latency.
+    pub latency_ms: u64,
 }
 
 /// The error shapes LogicBoxes clients meet. `Standard` is the documented one; `Mixed` rotates
@@ -56,14 +59,14 @@ impl ErrorStyle {
 
 impl Default for SandboxConfig {
     fn default() -> Self {
-        SandboxConfig { token_ttl_s: DEFAULT_TOKEN_TTL_S, tls: false, error_style: ErrorStyle::from_env() }
+        SandboxConfig { token_ttl_s: DEFAULT_TOKEN_TTL_S, tls: false, error_style: ErrorStyle::from_env(), latency_ms: 0 }
     }
 }
 
 impl SandboxConfig {
     /// The run-time settings, as `GET /_sandbox/config` shows them.
     pub fn view(&self) -> Value {
-        json!({"token_ttl_s": self.token_ttl_s, "error_style": self.error_style.name()})
+        json!({"token_ttl_s": self.token_ttl_s, "error_style": self.error_style.name(), "latency_ms": self.latency_ms})
     }
 
     /// Applies the settings a JSON object names; the others keep their values. Nothing changes
@@ -75,12 +78,20 @@ impl SandboxConfig {
             match key.as_str() {
                 "token_ttl_s" => updated.token_ttl_s = token_ttl(value)?,
                 "error_style" => updated.error_style = ErrorStyle::named(value)?,
-                other => return Err(format!("unknown setting {other}; known: token_ttl_s, error_style")),
+                "latency_ms" => updated.latency_ms = latency(value)?,
+                other => return Err(format!("unknown setting {other}; known: token_ttl_s, error_style, latency_ms")),
             }
         }
         *self = updated;
         Ok(())
     }
+}
+
+/// The longest simulated latency, so that a typo cannot stall a run for hours.
+pub const MAX_LATENCY_MS: u64 = 60_000;
+
+fn latency(value: &Value) -> Result<u64, String> {
+    value.as_u64().filter(|ms| *ms <= MAX_LATENCY_MS).ok_or_else(|| format!("latency_ms must be a whole number from 0 to {MAX_LATENCY_MS}, not {value}"))
 }
 
 /// A whole number of seconds of at least one.
@@ -97,9 +108,10 @@ mod tests {
         let mut config = SandboxConfig::default();
         config.update(&json!({"token_ttl_s": 60})).unwrap();
         assert_eq!(config.token_ttl_s, 60);
-        config.update(&json!({"error_style": "mixed"})).unwrap();
+        config.update(&json!({"error_style": "mixed", "latency_ms": 20})).unwrap();
+        assert_eq!(config.latency_ms, 20);
         assert_eq!(config.view()["error_style"], "mixed");
-        for bad in [json!({"error_style": "Mixed"}), json!({"token_ttl_s": 60, "error_style": 1}), json!({"token_ttl_s": 0}), json!({"token_ttl_s": "60"}), json!({"token_ttl_s": -5}), json!({"ttl": 1}), json!([1])] {
+        for bad in [json!({"latency_ms": MAX_LATENCY_MS + 1}), json!({"latency_ms": -1}), json!({"error_style": "Mixed"}), json!({"token_ttl_s": 60, "error_style": 1}), json!({"token_ttl_s": 0}), json!({"token_ttl_s": "60"}), json!({"token_ttl_s": -5}), json!({"ttl": 1}), json!([1])] {
             assert!(config.update(&bad).is_err(), "{bad}");
         }
         assert_eq!(config.token_ttl_s, 60);

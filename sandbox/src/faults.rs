@@ -14,8 +14,7 @@ use serde_json::{json, Map, Value};
 /// floats) can hand them back exactly to replay a run.
 const RANDOM_SEEDS: std::ops::Range<u64> = 0..1 << 53;
 
-/// The longest latency that can be asked for, so that a typo cannot stall a test run for hours.
-const MAX_LATENCY_MS: u64 = 60_000;
+use crate::config::MAX_LATENCY_MS;
 
 /// One way for a provider request to go wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

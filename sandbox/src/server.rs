@@ -105,6 +105,9 @@ async fn serve(listener: TcpListener, acceptor: Option<TlsAcceptor>, world: Shar
         tokio::select! {
             accepted = listener.accept() => {
                 let Ok((tcp, _)) = accepted else { continue };
+                // Without it every new connection's first answer waits for the client's delayed
+                // ACK (about 40 ms on Linux), which would show up in every benchmark.
+                let _ = tcp.set_nodelay(true);
                 lock(&world).stats.connections += 1;
                 tokio::spawn(connection(tcp, acceptor.clone(), world.clone()));
             }

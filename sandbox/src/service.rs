@@ -71,7 +71,8 @@ pub async fn respond(world: SharedWorld, reset: ResetSwitch, req: Request<Incomi
 async fn provider(world: SharedWorld, reset: ResetSwitch, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, HungUp> {
     let (fault, latency) = {
         let mut world = lock(&world);
-        (world.faults.draw(req.method().as_str()), Duration::from_millis(world.faults.latency_ms()))
+        let latency = world.config.latency_ms + world.faults.latency_ms();
+        (world.faults.draw(req.method().as_str()), Duration::from_millis(latency))
     };
     let (parts, body) = req.into_parts();
     if fault == Some(FaultKind::Refuse) {
@@ -86,7 +87,10 @@ async fn provider(world: SharedWorld, reset: ResetSwitch, req: Request<Incoming>
     // On a task of its own, so that a client hanging up during the latency does not stop the
     // request halfway: once received, it is carried out (or not) as the fault says.
     let carried_out = tokio::spawn(async move {
-        tokio::time::sleep(latency).await;
+        // A zero sleep still costs a timer round trip (about a millisecond): skip it.
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
+        }
         carry_out(&mut lock(&world), &sim, fault)
     });
     let answer = carried_out.await.map_err(|_| hang_up(&reset))?;

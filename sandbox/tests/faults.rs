@@ -352,3 +352,18 @@ fn faults_fall_on_requests_not_connections() {
     assert!(rest.is_empty());
     assert_eq!(env.fault_counts()["reset_before_commit"], 1);
 }
+
+#[test]
+fn the_configured_latency_delays_provider_requests_without_faulting_them() {
+    let env = Env::new();
+    let set = env.client.admin_put("config", &json!({"latency_ms": 300}));
+    assert_eq!(set.json()["latency_ms"], 300);
+    assert_eq!(env.client.admin("faults")["latency_ms"], 0, "faults keep their own latency");
+    let started = Instant::now();
+    assert_eq!(env.balance().answer().status, 200);
+    assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
+    let started = Instant::now();
+    env.client.admin("orders");
+    assert!(started.elapsed() < Duration::from_millis(300), "admin routes are not delayed: {:?}", started.elapsed());
+    assert_eq!(env.fault_counts(), json!(all_kinds().iter().map(|k| (k.to_string(), json!(0))).collect::<serde_json::Map<_, _>>()));
+}

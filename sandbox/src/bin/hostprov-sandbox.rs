@@ -1,5 +1,5 @@
 //! `hostprov-sandbox --listen 127.0.0.1:0 [--token-ttl SECONDS] [--error-style standard|mixed]
-//! [--tls-cert-out FILE]`: serves
+//! [--latency-ms MS] [--tls-cert-out FILE]`: serves
 //! until killed. The first stdout line says where. With `--tls-cert-out` it serves HTTPS and
 //! writes the certificate clients must trust to FILE before saying where.
 
@@ -26,6 +26,10 @@ fn main() {
             "--error-style" => match args.next().map(|style| config.update(&serde_json::json!({"error_style": style}))) {
                 Some(Ok(())) => {}
                 _ => usage("--error-style needs standard or mixed"),
+            },
+            "--latency-ms" => match args.next().and_then(|ms| ms.parse::<u64>().ok()).map(|ms| config.update(&serde_json::json!({"latency_ms": ms}))) {
+                Some(Ok(())) => {}
+                _ => usage("--latency-ms needs a whole number of milliseconds (at most 60000)"),
             },
             "--tls-cert-out" => match args.next() {
                 Some(file) => cert_out = Some(PathBuf::from(file)),
@@ -59,6 +63,6 @@ fn usage(problem: &str) -> ! {
         eprintln!("hostprov-sandbox: {problem}");
     }
     eprintln!("usage: hostprov-sandbox [--listen 127.0.0.1:0] [--token-ttl SECONDS] [--error-style standard|mixed]
-//! [--tls-cert-out FILE]");
+//! [--latency-ms MS] [--tls-cert-out FILE]");
     std::process::exit(2);
 }
