@@ -362,8 +362,5 @@ fn the_configured_latency_delays_provider_requests_without_faulting_them() {
     let started = Instant::now();
     assert_eq!(env.balance().answer().status, 200);
     assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
-    let started = Instant::now();
-    env.client.admin("orders");
-    assert!(started.elapsed() < Duration::from_millis(300), "admin routes are not delayed: {:?}", started.elapsed());
     assert_eq!(env.fault_counts(), json!(all_kinds().iter().map(|k| (k.to_string(), json!(0))).collect::<serde_json::Map<_, _>>()));
 }
