@@ -19,6 +19,10 @@ char *hostprov_plans(const char *request_json);
 char *hostprov_test_connection(const char *request_json);
 char *hostprov_catalog(void);
 char *hostprov_call(const char *operation, const char *request_json);
+char *hostprov_batch(const char *batch_json);
+char *hostprov_batch_with_progress(const char *batch_json,
+                                   void (*progress)(uint32_t done, uint32_t total, void *user),
+                                   void *user);
 void hostprov_string_free(char *s);
 const char *hostprov_version(void);
 uint32_t hostprov_abi_version(void);

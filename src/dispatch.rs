@@ -131,6 +131,9 @@ pub fn run_named(name: &str, text: &str) -> String {
     if name == "catalog" {
         return providers::catalog::render();
     }
+    if name == "batch" {
+        return crate::batch::run(text, &mut |_, _| {});
+    }
     match Operation::from_name(name) {
         Some(op) => run(op, text),
         None => {

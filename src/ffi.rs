@@ -4,11 +4,11 @@
 //! instead of unwinding into (and aborting) the PHP worker or Python interpreter that loaded us.
 
 use std::cell::Cell;
-use std::ffi::{c_char, CStr, CString};
+use std::ffi::{c_char, c_void, CStr, CString};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
-use crate::dispatch;
+use crate::{batch, dispatch};
 use crate::operation::Operation;
 use crate::request::MAX_REQUEST_BYTES;
 use crate::response::{envelope, internal_error_envelope, Error, Subject};
@@ -55,11 +55,19 @@ fn argument_error(operation: Option<Operation>, message: &str) -> String {
 /// # Safety
 /// `ptr` is NULL or points to a NUL-terminated string valid for the duration of the call.
 unsafe fn str_from_ptr<'a>(ptr: *const c_char, what: &str) -> Result<&'a str, String> {
+    str_within(ptr, what, MAX_REQUEST_BYTES)
+}
+
+/// As [`str_from_ptr`], with another size limit.
+///
+/// # Safety
+/// As for [`str_from_ptr`].
+unsafe fn str_within<'a>(ptr: *const c_char, what: &str, limit: usize) -> Result<&'a str, String> {
     if ptr.is_null() {
         return Err(format!("The {what} is NULL; pass a NUL-terminated UTF-8 string."));
     }
-    if libc::strnlen(ptr, MAX_REQUEST_BYTES + 1) > MAX_REQUEST_BYTES {
-        return Err(format!("The {what} is larger than {MAX_REQUEST_BYTES} bytes; send a smaller one."));
+    if libc::strnlen(ptr, limit + 1) > limit {
+        return Err(format!("The {what} is larger than {limit} bytes; send a smaller one."));
     }
     CStr::from_ptr(ptr)
         .to_str()
@@ -199,11 +207,60 @@ pub unsafe extern "C" fn hostprov_call(operation: *const c_char, request_json: *
         if name == "catalog" {
             return crate::catalog();
         }
+        if name == "batch" {
+            return run_batch(request_json, &mut |_, _| {});
+        }
         match str_from_ptr(request_json, "request") {
             Ok(text) => dispatch::run_named(name, text),
             Err(message) => argument_error(Operation::from_name(name), &message),
         }
     }))
+}
+
+/// Runs many operations in one call: `{"requests": [{"operation": "suspend", "request": {…}}, …],
+/// "options": {"concurrency": 8}}` answers `{"ok": true, "api_version": 1, "operation": "batch",
+/// "results": [envelope, …]}`, each result exactly what the single call would have answered, in
+/// input order; a bad item fails alone. At most `concurrency` calls (default 8, at most 16) are
+/// in flight per provider endpoint; at most 10000 items and 16 MiB per batch.
+/// Ownership as for `hostprov_create`.
+///
+/// # Safety
+/// `batch_json` is NULL or a NUL-terminated string that stays valid during the call.
+#[no_mangle]
+pub unsafe extern "C" fn hostprov_batch(batch_json: *const c_char) -> *mut c_char {
+    string_into_raw(guarded(|| run_batch(batch_json, &mut |_, _| {})))
+}
+
+/// As `hostprov_batch`, calling `progress(done, total, user)` after each item finishes, always
+/// on the calling thread (so a PHP or Python callback is safe). `progress` may be NULL; it must
+/// return normally (no exception or longjmp through hostprov). Ownership as for
+/// `hostprov_create`.
+///
+/// # Safety
+/// As for `hostprov_batch`; `progress` is NULL or a function valid during the call, and `user`
+/// is passed to it untouched.
+#[no_mangle]
+pub unsafe extern "C" fn hostprov_batch_with_progress(
+    batch_json: *const c_char,
+    progress: Option<unsafe extern "C" fn(done: u32, total: u32, user: *mut c_void)>,
+    user: *mut c_void,
+) -> *mut c_char {
+    string_into_raw(guarded(|| {
+        run_batch(batch_json, &mut |done, total| {
+            if let Some(progress) = progress {
+                // Counts are bounded by batch::MAX_ITEMS, far below u32::MAX.
+                progress(done as u32, total as u32, user);
+            }
+        })
+    }))
+}
+
+/// The body shared by the batch exports.
+unsafe fn run_batch(batch_json: *const c_char, progress: &mut dyn FnMut(usize, usize)) -> String {
+    match str_within(batch_json, "batch", batch::MAX_BATCH_BYTES) {
+        Ok(text) => batch::run(text, progress),
+        Err(message) => batch::refused(&message),
+    }
 }
 
 /// Releases a string returned by any hostprov function. NULL is accepted and ignored.

@@ -9,6 +9,7 @@
 //! assert!(answer.starts_with('{'));
 //! ```
 
+pub mod batch;
 pub mod dispatch;
 pub mod ffi;
 pub mod hostname;
@@ -35,6 +36,11 @@ pub fn call(operation: Operation, request_json: &str) -> String {
 /// Like [`call`], with the operation named as in the C ABI (`"create"`, …, `"catalog"`).
 pub fn call_named(operation: &str, request_json: &str) -> String {
     ffi::guarded(|| dispatch::run_named(operation, request_json))
+}
+
+/// Runs a batch document (see `hostprov_batch` in the header) and answers the batch envelope.
+pub fn batch(batch_json: &str) -> String {
+    ffi::guarded(|| batch::run(batch_json, &mut |_, _| {}))
 }
 
 /// Every provider, product, operation and field this build implements, as an envelope.

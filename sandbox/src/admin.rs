@@ -18,6 +18,7 @@ pub fn handle(world: &mut World, req: &SimRequest, sub: &str) -> SimResponse {
             "connections_accepted": world.stats.connections,
             "tokens_issued": world.stats.tokens_issued,
             "faults": faults::counts_view(&world.stats.faults),
+            "max_in_flight": world.stats.max_in_flight,
         })),
         ("POST", "reset") => {
             world.reset();

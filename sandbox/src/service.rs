@@ -69,6 +69,7 @@ pub async fn respond(world: SharedWorld, reset: ResetSwitch, req: Request<Incomi
 
 /// A request to a simulator, with the fault it draws.
 async fn provider(world: SharedWorld, reset: ResetSwitch, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, HungUp> {
+    let _in_flight = InFlight::enter(&world);
     let (fault, latency) = {
         let mut world = lock(&world);
         let latency = world.config.latency_ms + world.faults.latency_ms();
@@ -109,6 +110,26 @@ async fn provider(world: SharedWorld, reset: ResetSwitch, req: Request<Incoming>
         FaultKind::Malformed200 => Ok(http_response(garbled(answer.map(|a| a.body).unwrap_or_default()))),
         FaultKind::Json502 => Ok(http_response(SimResponse::raw_json(502, r#"{"error":"Bad Gateway"}"#))),
         FaultKind::Json504 => Ok(http_response(SimResponse::raw_json(504, r#"{"message":"Endpoint request timed out"}"#))),
+    }
+}
+
+/// Counts a provider request while it is being answered, however its answer ends.
+struct InFlight(SharedWorld);
+
+impl InFlight {
+    fn enter(world: &SharedWorld) -> InFlight {
+        let mut w = lock(world);
+        w.stats.in_flight += 1;
+        w.stats.max_in_flight = w.stats.max_in_flight.max(w.stats.in_flight);
+        InFlight(world.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut w = lock(&self.0);
+        // A reset while the request ran started the count afresh.
+        w.stats.in_flight = w.stats.in_flight.saturating_sub(1);
     }
 }
 

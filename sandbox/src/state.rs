@@ -41,6 +41,10 @@ pub struct Stats {
     pub tokens_issued: u64,
     /// Faults injected, per kind.
     pub faults: BTreeMap<FaultKind, u64>,
+    /// Provider requests being answered now, and the most there ever were at once: shows how
+    /// many simultaneous calls a client makes.
+    pub in_flight: u64,
+    pub max_in_flight: u64,
 }
 
 #[derive(Debug)]

@@ -82,6 +82,29 @@ char *hostprov_catalog(void);
 // Both arguments are NULL or NUL-terminated strings that stay valid during the call.
 char *hostprov_call(const char *operation, const char *request_json);
 
+// Runs many operations in one call: `{"requests": [{"operation": "suspend", "request": {…}}, …],
+// "options": {"concurrency": 8}}` answers `{"ok": true, "api_version": 1, "operation": "batch",
+// "results": [envelope, …]}`, each result exactly what the single call would have answered, in
+// input order; a bad item fails alone. At most `concurrency` calls (default 8, at most 16) are
+// in flight per provider endpoint; at most 10000 items and 16 MiB per batch.
+// Ownership as for `hostprov_create`.
+//
+// # Safety
+// `batch_json` is NULL or a NUL-terminated string that stays valid during the call.
+char *hostprov_batch(const char *batch_json);
+
+// As `hostprov_batch`, calling `progress(done, total, user)` after each item finishes, always
+// on the calling thread (so a PHP or Python callback is safe). `progress` may be NULL; it must
+// return normally (no exception or longjmp through hostprov). Ownership as for
+// `hostprov_create`.
+//
+// # Safety
+// As for `hostprov_batch`; `progress` is NULL or a function valid during the call, and `user`
+// is passed to it untouched.
+char *hostprov_batch_with_progress(const char *batch_json,
+                                   void (*progress)(uint32_t done, uint32_t total, void *user),
+                                   void *user);
+
 // Releases a string returned by any hostprov function. NULL is accepted and ignored.
 // Each string must be released exactly once, and never with `free()`.
 //
