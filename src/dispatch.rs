@@ -16,8 +16,9 @@ pub fn run(operation: Operation, text: &str) -> String {
     let request = match request::parse(text) {
         Ok(request) => request,
         Err(error) => {
-            (subject.provider, subject.product) = request::peek_subject(text);
-            return envelope(&subject, Err(error), Vec::new(), &Redactor::default());
+            let peek = request::peek(text);
+            (subject.provider, subject.product) = (peek.provider, peek.product);
+            return envelope(&subject, Err(error), Vec::new(), &redactor_of(&peek.secrets));
         }
     };
     subject.provider = Some(request.provider.clone());
@@ -27,6 +28,12 @@ pub fn run(operation: Operation, text: &str) -> String {
     let mut calls = Vec::new();
     let result = execute(operation, &request, &mut redactor, &mut calls);
     envelope(&subject, result, calls, &redactor)
+}
+
+fn redactor_of(secrets: &[String]) -> Redactor {
+    let mut redactor = Redactor::default();
+    secrets.iter().for_each(|s| redactor.add(s));
+    redactor
 }
 
 /// Every secret the request carries, registered before anything can be logged.
@@ -103,14 +110,14 @@ fn unknown_provider(name: &str) -> Error {
     let known: Vec<_> = providers::REGISTRY.iter().map(|p| p.spec().name).collect();
     Error::new(
         ErrorCode::UnknownProvider,
-        format!("Unknown provider `{}`; use one of {}.", printable(name), known.join(", ")),
+        format!("Unknown provider{}; use one of {}.", quoted(name), known.join(", ")),
     )
 }
 
 fn unknown_product(spec: &ProviderSpec, key: &str) -> Error {
     Error::new(
         ErrorCode::UnknownProduct,
-        format!("Unknown product `{}` for {}; use one of {}.", printable(key), spec.name, product_keys(spec)),
+        format!("Unknown product{} for {}; use one of {}.", quoted(key), spec.name, product_keys(spec)),
     )
 }
 
@@ -120,6 +127,16 @@ fn unsupported(spec: &ProviderSpec, product: Option<&str>, op: Operation) -> Err
         ErrorCode::UnsupportedOperation,
         format!("{} has no {} call{what}, so hostprov cannot {}.", spec.api_title, op.as_str(), op.phrase()),
     )
+}
+
+/// A name from the request, quoted for a message: whole or not at all. A name cut short
+/// would slip past the redactor, which masks whole secrets.
+fn quoted(name: &str) -> String {
+    if printable(name) == name {
+        format!(" `{name}`")
+    } else {
+        String::new()
+    }
 }
 
 fn product_keys(spec: &ProviderSpec) -> String {
@@ -137,9 +154,9 @@ pub fn run_named(name: &str, text: &str) -> String {
             let known: Vec<_> = Operation::ALL.iter().map(|o| o.as_str()).collect();
             let error = Error::new(
                 ErrorCode::UnsupportedOperation,
-                format!("Unknown operation `{}`; use one of {}, catalog.", printable(name), known.join(", ")),
+                format!("Unknown operation{}; use one of {}, catalog.", quoted(name), known.join(", ")),
             );
-            envelope(&Subject::default(), Err(error), Vec::new(), &Redactor::default())
+            envelope(&Subject::default(), Err(error), Vec::new(), &redactor_of(&request::peek(text).secrets))
         }
     }
 }

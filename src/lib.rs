@@ -12,11 +12,13 @@
 pub mod dispatch;
 pub mod ffi;
 pub mod http;
+pub mod nesting;
 pub mod operation;
 pub mod providers;
 pub mod request;
 pub mod response;
 pub mod secret;
+pub mod spelling;
 
 pub use operation::Operation;
 pub use response::ErrorCode;

@@ -2,6 +2,8 @@
 //! look inside the sandbox.
 #![allow(dead_code)]
 
+pub mod loopback;
+
 use hostprov_sandbox::Sandbox;
 use serde_json::{json, Value};
 
