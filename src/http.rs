@@ -147,6 +147,14 @@ pub struct Reply {
     pub body: String,
 }
 
+impl Reply {
+    /// The body as JSON; `None` when it is not JSON or nests deeper than any API's answer
+    /// (see [`crate::nesting`]).
+    pub fn json(&self) -> Option<serde_json::Value> {
+        crate::nesting::parse(self.body.trim()).ok()
+    }
+}
+
 /// Why an exchange produced no answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {

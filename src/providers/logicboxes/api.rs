@@ -104,7 +104,7 @@ pub fn unexpected(safety: Safety, what: &str) -> Error {
 /// in `message`, `error` or `actionstatusdesc`; or an `error` key alone. An unreadable answer to
 /// a change leaves its outcome unknown.
 pub fn parse_reply(reply: &Reply, safety: Safety) -> Result<Value, Error> {
-    let Ok(body) = serde_json::from_str::<Value>(reply.body.trim()) else {
+    let Some(body) = reply.json() else {
         return Err(unreadable(reply, safety));
     };
     if let Some(message) = error_message(&body) {

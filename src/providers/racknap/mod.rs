@@ -142,7 +142,7 @@ fn test_connection(api: &mut Api) -> Result<Outcome, Error> {
 
 /// Reads a RackNap answer: `status` Success (any case) is success; anything else is an error.
 pub fn parse_reply(reply: &Reply, safety: Safety) -> Result<Value, Error> {
-    let body: Option<Value> = serde_json::from_str(reply.body.trim()).ok();
+    let body = reply.json();
     let success = body
         .as_ref()
         .and_then(|b| b.get("status"))

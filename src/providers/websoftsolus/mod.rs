@@ -132,7 +132,7 @@ impl Api<'_, '_> {
 
 /// What an error body says, whichever key it uses.
 fn message_of(body: &str) -> Option<String> {
-    let value: Value = serde_json::from_str(body.trim()).ok()?;
+    let value = crate::nesting::parse(body.trim()).ok()?;
     if let Some(text) = value.as_str() {
         return Some(text.to_owned());
     }
@@ -148,7 +148,7 @@ pub fn parse_reply_for(reply: &Reply, safety: Safety) -> Result<Value, Error> {
         if text.is_empty() {
             return Ok(Value::Null);
         }
-        return serde_json::from_str(text).map_err(|_| unreadable(reply, safety));
+        return reply.json().ok_or_else(|| unreadable(reply, safety));
     }
     let Some(message) = message_of(text) else {
         return Err(unreadable(reply, safety));
