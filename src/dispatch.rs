@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::call_log::CallLog;
 use crate::http::Session;
 use crate::operation::Operation;
 use crate::providers::{self, Call, OperationSpec, ProviderSpec};
@@ -18,14 +19,14 @@ pub fn run(operation: Operation, text: &str) -> String {
         Err(error) => {
             let peek = request::peek(text);
             (subject.provider, subject.product) = (peek.provider, peek.product);
-            return envelope(&subject, Err(error), Vec::new(), &redactor_of(&peek.secrets));
+            return envelope(&subject, Err(error), CallLog::default(), &redactor_of(&peek.secrets));
         }
     };
     subject.provider = Some(request.provider.clone());
     subject.product = request.product.clone();
 
     let mut redactor = redactor_for(&request);
-    let mut calls = Vec::new();
+    let mut calls = CallLog::default();
     let result = execute(operation, &request, &mut redactor, &mut calls);
     envelope(&subject, result, calls, &redactor)
 }
@@ -50,7 +51,7 @@ fn execute(
     operation: Operation,
     request: &Request,
     redactor: &mut Redactor,
-    calls: &mut Vec<crate::response::CallRecord>,
+    calls: &mut CallLog,
 ) -> Result<Outcome, Error> {
     let provider = providers::find(&request.provider).ok_or_else(|| unknown_provider(&request.provider))?;
     let spec = provider.spec();
@@ -73,7 +74,7 @@ fn execute(
     let timeout = Duration::from_millis(request.options.timeout_ms());
     let mut session = Session::new(timeout, request.account.ca_cert_pem.as_deref(), redactor.clone())?;
     let result = provider.perform(&mut Call { operation, product, request, session: &mut session });
-    calls.append(&mut session.calls);
+    *calls = std::mem::take(&mut session.calls);
     // Secrets learnt during the call (login tokens, access tokens) must be masked too.
     *redactor = session.redactor.clone();
     result
@@ -156,7 +157,7 @@ pub fn run_named(name: &str, text: &str) -> String {
                 ErrorCode::UnsupportedOperation,
                 format!("Unknown operation{}; use one of {}, catalog.", quoted(name), known.join(", ")),
             );
-            envelope(&Subject::default(), Err(error), Vec::new(), &redactor_of(&request::peek(text).secrets))
+            envelope(&Subject::default(), Err(error), CallLog::default(), &redactor_of(&request::peek(text).secrets))
         }
     }
 }

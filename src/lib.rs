@@ -9,11 +9,15 @@
 //! assert!(answer.starts_with('{'));
 //! ```
 
+pub mod cache;
+pub mod call_log;
 pub mod dispatch;
 pub mod ffi;
 pub mod http;
+pub mod ids;
 pub mod nesting;
 pub mod operation;
+pub mod per_process;
 pub mod providers;
 pub mod request;
 pub mod response;

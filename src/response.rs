@@ -5,6 +5,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::call_log::CallLog;
 use crate::operation::Operation;
 use crate::request::printable;
 use crate::secret::Redactor;
@@ -220,7 +221,7 @@ impl Subject {
 pub fn envelope(
     subject: &Subject,
     result: Result<Outcome, Error>,
-    calls: Vec<CallRecord>,
+    calls: CallLog,
     redactor: &Redactor,
 ) -> String {
     let echo = |text: &Option<String>| text.as_deref().map(|t| printable(&redactor.redact(t)));
@@ -246,8 +247,13 @@ pub fn envelope(
             doc.insert("error".into(), to_value(&error));
         }
     }
+    let (calls, omitted) = calls.into_parts();
     let calls: Vec<CallRecord> = calls.into_iter().map(|c| c.redacted(redactor)).collect();
     doc.insert("calls".into(), to_value(&calls));
+    // Only when the log was cut: see `CallLog`.
+    if omitted > 0 {
+        doc.insert("calls_omitted".into(), omitted.into());
+    }
     serde_json::to_string(&Value::Object(doc)).unwrap_or_else(|_| internal_error_envelope())
 }
 

@@ -74,7 +74,8 @@ pub struct Api<'c, 'a> {
 impl Api<'_, '_> {
     /// POSTs a form to `/api/v2/service/<call>` and reads the answer.
     fn post(&mut self, call: &str, form: Vec<(String, String)>, safety: Safety) -> Result<Value, Error> {
-        let token = self.call.request.account.api_token.as_ref().map(|t| t.expose().to_owned()).unwrap_or_default();
+        let token = self.call.request.account.api_token.as_ref().map(|t| t.expose()).unwrap_or_default();
+        let token = crate::ids::header_value("account.api_token", token)?;
         let exchange = Exchange {
             form: Some(form),
             headers: vec![("validate", format!("Bearer {token}")), ("cache-control", "no-cache".into())],

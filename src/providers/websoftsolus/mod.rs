@@ -121,8 +121,7 @@ impl Api<'_, '_> {
 
     fn order_id(&self) -> Result<String, Error> {
         let key = Id::text(&self.call.request.service.order_id);
-        let plausible = !key.is_empty() && key.len() <= 64 && key.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c));
-        if plausible {
+        if crate::ids::is_licence_key(&key) {
             Ok(key)
         } else {
             Err(Error::invalid("The request field `service.order_id` must be a licence key number such as PLSK.04867003."))
