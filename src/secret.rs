@@ -190,6 +190,21 @@ mod tests {
     }
 
     #[test]
+    fn any_text_is_redacted_without_panicking_and_never_shows_the_secret_raw() {
+        let mut rng = fastrand::Rng::with_seed(11);
+        let alphabet = ['a', 'b', '%', '2', 'F', 'f', '\\', 'u', '0', '&', '#', ';', '+', 'é', '😀', '"', '/'];
+        for _ in 0..2000 {
+            let len = rng.usize(1..8);
+            let mut pick = |n: usize| -> String { (0..n).map(|_| rng.choice(alphabet).unwrap()).collect() };
+            let (secret, text) = (pick(len), pick(40));
+            let mut r = Redactor::default();
+            r.add(&secret);
+            let masked = r.redact(&format!("{text}{secret}{text}"));
+            assert!(!masked.contains(&secret), "{secret:?} in {masked:?}");
+        }
+    }
+
+    #[test]
     fn random_spellings_are_all_masked() {
         let mut rng = fastrand::Rng::with_seed(7);
         for _ in 0..500 {
