@@ -351,8 +351,7 @@ impl Session {
                 message: "The provider's TLS certificate was not trusted; check the endpoint or add its CA in account.ca_cert_pem.".into(),
             };
         }
-        // A request that could not even be built was never sent.
-        if e.is_connect() || e.is_builder() {
+        if e.is_connect() {
             return TransportError {
                 failure: Failure::NotSent,
                 message: "Could not connect to the provider; check the endpoint and the network.".into(),

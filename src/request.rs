@@ -390,9 +390,7 @@ fn describe_syntax_error(error: NotJson) -> Error {
         NotJson::Invalid(inner) => inner,
     };
     let text = inner.to_string();
-    let detail = if text.contains("recursion limit") {
-        "it is nested too deeply".to_owned()
-    } else if text.contains("trailing characters") {
+    let detail = if text.contains("trailing characters") {
         "it has trailing text after the JSON value".to_owned()
     } else {
         format!("error at line {} column {}", inner.line(), inner.column())
