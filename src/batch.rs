@@ -11,6 +11,7 @@ use std::sync::{mpsc, Condvar, Mutex};
 
 use serde_json::{Map, Value};
 
+use crate::call_log::CallLog;
 use crate::operation::Operation;
 use crate::response::{envelope, Error, Subject, API_VERSION};
 use crate::secret::Redactor;
@@ -90,7 +91,7 @@ fn execute(items: &[Item], concurrency: usize, progress: &mut dyn FnMut(usize, u
 fn run_item(item: &Item) -> String {
     match &item.job {
         Ok((operation, request)) => crate::dispatch::run(*operation, request),
-        Err(message) => envelope(&Subject::default(), Err(Error::invalid(message.clone())), Vec::new(), &Redactor::default()),
+        Err(message) => envelope(&Subject::default(), Err(Error::invalid(message.clone())), CallLog::default(), &Redactor::default()),
     }
 }
 
@@ -165,7 +166,7 @@ pub fn refused(message: &str) -> String {
 
 fn batch_error(error: Error) -> String {
     let subject = Subject { operation: Some("batch"), ..Subject::default() };
-    envelope(&subject, Err(error), Vec::new(), &Redactor::default())
+    envelope(&subject, Err(error), CallLog::default(), &Redactor::default())
 }
 
 /// A counting semaphore per endpoint.

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::call_log::CallLog;
 use crate::http::Session;
 use crate::operation::Operation;
 use crate::providers::{self, Call, OperationSpec, ProviderSpec};
@@ -16,17 +17,24 @@ pub fn run(operation: Operation, text: &str) -> String {
     let request = match request::parse(text) {
         Ok(request) => request,
         Err(error) => {
-            (subject.provider, subject.product) = request::peek_subject(text);
-            return envelope(&subject, Err(error), Vec::new(), &Redactor::default());
+            let peek = request::peek(text);
+            (subject.provider, subject.product) = (peek.provider, peek.product);
+            return envelope(&subject, Err(error), CallLog::default(), &redactor_of(&peek.secrets));
         }
     };
     subject.provider = Some(request.provider.clone());
     subject.product = request.product.clone();
 
     let mut redactor = redactor_for(&request);
-    let mut calls = Vec::new();
+    let mut calls = CallLog::default();
     let result = execute(operation, &request, &mut redactor, &mut calls);
     envelope(&subject, result, calls, &redactor)
+}
+
+fn redactor_of(secrets: &[String]) -> Redactor {
+    let mut redactor = Redactor::default();
+    secrets.iter().for_each(|s| redactor.add(s));
+    redactor
 }
 
 /// Every secret the request carries, registered before anything can be logged.
@@ -43,7 +51,7 @@ fn execute(
     operation: Operation,
     request: &Request,
     redactor: &mut Redactor,
-    calls: &mut Vec<crate::response::CallRecord>,
+    calls: &mut CallLog,
 ) -> Result<Outcome, Error> {
     let provider = providers::find(&request.provider).ok_or_else(|| unknown_provider(&request.provider))?;
     let spec = provider.spec();
@@ -66,7 +74,7 @@ fn execute(
     let timeout = Duration::from_millis(request.options.timeout_ms());
     let mut session = Session::new(timeout, request.account.ca_cert_pem.as_deref(), redactor.clone())?;
     let result = provider.perform(&mut Call { operation, product, request, session: &mut session });
-    calls.append(&mut session.calls);
+    *calls = std::mem::take(&mut session.calls);
     // Secrets learnt during the call (login tokens, access tokens) must be masked too.
     *redactor = session.redactor.clone();
     result
@@ -103,14 +111,14 @@ fn unknown_provider(name: &str) -> Error {
     let known: Vec<_> = providers::REGISTRY.iter().map(|p| p.spec().name).collect();
     Error::new(
         ErrorCode::UnknownProvider,
-        format!("Unknown provider `{}`; use one of {}.", printable(name), known.join(", ")),
+        format!("Unknown provider{}; use one of {}.", quoted(name), known.join(", ")),
     )
 }
 
 fn unknown_product(spec: &ProviderSpec, key: &str) -> Error {
     Error::new(
         ErrorCode::UnknownProduct,
-        format!("Unknown product `{}` for {}; use one of {}.", printable(key), spec.name, product_keys(spec)),
+        format!("Unknown product{} for {}; use one of {}.", quoted(key), spec.name, product_keys(spec)),
     )
 }
 
@@ -120,6 +128,16 @@ fn unsupported(spec: &ProviderSpec, product: Option<&str>, op: Operation) -> Err
         ErrorCode::UnsupportedOperation,
         format!("{} has no {} call{what}, so hostprov cannot {}.", spec.api_title, op.as_str(), op.phrase()),
     )
+}
+
+/// A name from the request, quoted for a message: whole or not at all. A name cut short
+/// would slip past the redactor, which masks whole secrets.
+fn quoted(name: &str) -> String {
+    if printable(name) == name {
+        format!(" `{name}`")
+    } else {
+        String::new()
+    }
 }
 
 fn product_keys(spec: &ProviderSpec) -> String {
@@ -140,9 +158,9 @@ pub fn run_named(name: &str, text: &str) -> String {
             let known: Vec<_> = Operation::ALL.iter().map(|o| o.as_str()).collect();
             let error = Error::new(
                 ErrorCode::UnsupportedOperation,
-                format!("Unknown operation `{}`; use one of {}, catalog.", printable(name), known.join(", ")),
+                format!("Unknown operation{}; use one of {}, catalog.", quoted(name), known.join(", ")),
             );
-            envelope(&Subject::default(), Err(error), Vec::new(), &Redactor::default())
+            envelope(&Subject::default(), Err(error), CallLog::default(), &redactor_of(&request::peek(text).secrets))
         }
     }
 }

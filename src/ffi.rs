@@ -8,6 +8,7 @@ use std::ffi::{c_char, c_void, CStr, CString};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
+use crate::call_log::CallLog;
 use crate::{batch, dispatch};
 use crate::operation::Operation;
 use crate::request::MAX_REQUEST_BYTES;
@@ -46,7 +47,7 @@ pub fn guarded(body: impl FnOnce() -> String) -> String {
 /// Why a C string argument could not be used.
 fn argument_error(operation: Option<Operation>, message: &str) -> String {
     let subject = operation.map(Subject::operation).unwrap_or_default();
-    envelope(&subject, Err(Error::invalid(message)), Vec::new(), &Redactor::default())
+    envelope(&subject, Err(Error::invalid(message)), CallLog::default(), &Redactor::default())
 }
 
 /// Borrows a C string argument as UTF-8, refusing NULL and anything over the request limit

@@ -4,16 +4,17 @@
 //! reqwest's own errors carry the full URL (api key included), so none of their text is ever
 //! shown: errors are classified here and described in our own words.
 
-use std::collections::HashMap;
 use std::error::Error as StdError;
 use std::io::Read;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use once_cell::sync::Lazy;
 use reqwest::blocking::Client;
 use url::Url;
 
+use crate::cache::BoundedCache;
+use crate::call_log::CallLog;
+use crate::per_process::PerProcess;
 use crate::response::{CallRecord, Error, ErrorCode};
 use crate::secret::{is_secret_parameter, Redactor, MASK};
 
@@ -47,12 +48,46 @@ fn is_loopback(url: &Url) -> bool {
 
 static USER_AGENT: &str = concat!("hostprov/", env!("CARGO_PKG_VERSION"));
 
-/// The default client, shared by every call of the process so connections are reused.
-static CLIENT: Lazy<Result<Arc<Client>, String>> = Lazy::new(|| build_client(None).map(Arc::new));
-/// Clients for accounts that add a trusted root; keyed by the PEM text.
-static CLIENTS_WITH_ROOT: Lazy<Mutex<HashMap<String, Arc<Client>>>> = Lazy::new(Default::default);
+/// Clients kept for accounts that add trusted roots. Each has a runtime thread and its own
+/// connections, so a panel that sends many different roots reuses these few instead.
+const MAX_CLIENTS_WITH_ROOTS: usize = 8;
+/// What the roots of the kept clients may weigh together (DER bytes).
+const MAX_ROOTS_BYTES: usize = 4 * 1024 * 1024;
 
-fn build_client(extra_root_pem: Option<&str>) -> Result<Client, String> {
+/// A set of trusted roots: each certificate's DER bytes, sorted, without repeats. Two PEM
+/// texts that differ only in spacing, order or comments are the same set.
+type Roots = Vec<Vec<u8>>;
+
+/// The process's HTTP clients: the default one, shared by every call so connections are
+/// reused, and those for accounts that add trusted roots. Made anew in a forked child.
+struct Clients {
+    default: once_cell::sync::OnceCell<Result<Arc<Client>, String>>,
+    with_roots: Mutex<BoundedCache<Roots, Arc<Client>>>,
+}
+
+static CLIENTS: PerProcess<Clients> = PerProcess::new(|| Clients {
+    default: Default::default(),
+    with_roots: Mutex::new(BoundedCache::new(MAX_CLIENTS_WITH_ROOTS, MAX_ROOTS_BYTES)),
+});
+
+/// The certificates of `account.ca_cert_pem`, normalised (see [`Roots`]).
+fn roots_of(pem: &str) -> Result<Roots, Error> {
+    use rustls_pki_types::pem::PemObject;
+    let certs: Result<Vec<_>, _> = rustls_pki_types::CertificateDer::pem_slice_iter(pem.as_bytes()).collect();
+    let mut roots: Roots = certs
+        .map_err(|_| Error::invalid("The request's account.ca_cert_pem is not a PEM certificate."))?
+        .into_iter()
+        .map(|cert| cert.to_vec())
+        .collect();
+    if roots.is_empty() {
+        return Err(Error::invalid("The request's account.ca_cert_pem holds no certificate."));
+    }
+    roots.sort();
+    roots.dedup();
+    Ok(roots)
+}
+
+fn build_client(roots: &[Vec<u8>]) -> Result<Client, String> {
     // Our own copy of rustls: installing its provider affects no one else in the process.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut builder = Client::builder()
@@ -65,35 +100,33 @@ fn build_client(extra_root_pem: Option<&str>) -> Result<Client, String> {
         // Proxies come from account.base_url, never from the environment of a PHP worker.
         .no_proxy()
         .tls_backend_rustls();
-    if let Some(pem) = extra_root_pem {
-        let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
-            .map_err(|_| "account.ca_cert_pem is not a PEM certificate".to_owned())?;
-        if certs.is_empty() {
-            return Err("account.ca_cert_pem holds no certificate".to_owned());
-        }
-        for cert in certs {
-            builder = builder.add_root_certificate(cert);
-        }
+    for der in roots {
+        let cert = reqwest::Certificate::from_der(der).map_err(|_| "account.ca_cert_pem holds a certificate that cannot be read".to_owned())?;
+        builder = builder.add_root_certificate(cert);
     }
     builder.build().map_err(|_| "the HTTP client could not be built".to_owned())
 }
 
 fn client_for(extra_root_pem: Option<&str>) -> Result<Arc<Client>, Error> {
-    match extra_root_pem.filter(|p| !p.trim().is_empty()) {
-        None => match &*CLIENT {
+    let clients = CLIENTS.get();
+    let Some(pem) = extra_root_pem.filter(|p| !p.trim().is_empty()) else {
+        return match clients.default.get_or_init(|| build_client(&[]).map(Arc::new)) {
             Ok(client) => Ok(client.clone()),
             Err(e) => Err(Error::internal(format!("hostprov could not start: {e}."))),
-        },
-        Some(pem) => {
-            let mut clients = CLIENTS_WITH_ROOT.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(client) = clients.get(pem) {
-                return Ok(client.clone());
-            }
-            let client = Arc::new(build_client(Some(pem)).map_err(|e| Error::invalid(format!("The request's {e}.")))?);
-            clients.insert(pem.to_owned(), client.clone());
-            Ok(client)
-        }
+        };
+    };
+    let roots = roots_of(pem)?;
+    let mut cache = clients.with_roots.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(client) = cache.get(&roots) {
+        return Ok(client.clone());
     }
+    let client = Arc::new(build_client(&roots).map_err(|e| Error::invalid(format!("The request's {e}.")))?);
+    let bytes = roots.iter().map(Vec::len).sum();
+    let evicted = cache.insert(roots, client.clone(), bytes);
+    drop(cache);
+    // A client's last owner waits for its runtime thread to stop: not while holding the lock.
+    drop(evicted);
+    Ok(client)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,6 +180,14 @@ pub struct Reply {
     pub body: String,
 }
 
+impl Reply {
+    /// The body as JSON; `None` when it is not JSON or nests deeper than any API's answer
+    /// (see [`crate::nesting`]).
+    pub fn json(&self) -> Option<serde_json::Value> {
+        crate::nesting::parse(self.body.trim()).ok()
+    }
+}
+
 /// Why an exchange produced no answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {
@@ -192,7 +233,7 @@ pub struct Session {
     timeout: Duration,
     client: Arc<Client>,
     pub redactor: Redactor,
-    pub calls: Vec<CallRecord>,
+    pub calls: CallLog,
 }
 
 impl Session {
@@ -202,7 +243,7 @@ impl Session {
             timeout,
             client: client_for(extra_root_pem)?,
             redactor,
-            calls: Vec::new(),
+            calls: CallLog::default(),
         })
     }
 
@@ -295,7 +336,8 @@ impl Session {
         result
     }
 
-    fn deadline_passed(&self) -> TransportError {
+    /// The failure of an exchange (or a wait) that the call's deadline cut short.
+    pub fn deadline_passed(&self) -> TransportError {
         TransportError {
             failure: Failure::Timeout,
             message: format!("The provider did not answer within the deadline of {} ms.", self.timeout.as_millis()),

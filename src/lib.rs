@@ -10,15 +10,21 @@
 //! ```
 
 pub mod batch;
+pub mod cache;
+pub mod call_log;
 pub mod dispatch;
 pub mod ffi;
 pub mod hostname;
 pub mod http;
+pub mod ids;
+pub mod nesting;
 pub mod operation;
+pub mod per_process;
 pub mod providers;
 pub mod request;
 pub mod response;
 pub mod secret;
+pub mod spelling;
 
 pub use operation::Operation;
 pub use response::ErrorCode;

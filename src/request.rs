@@ -11,6 +11,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::nesting::{self, NotJson, MAX_NESTING};
 use crate::response::Error;
 use crate::secret::Secret;
 
@@ -244,7 +245,7 @@ pub fn parse(text: &str) -> Result<Request, Error> {
     if text.len() > MAX_REQUEST_BYTES {
         return Err(too_large());
     }
-    let value: Value = serde_json::from_str(text).map_err(describe_syntax_error)?;
+    let value: Value = nesting::parse(text).map_err(describe_syntax_error)?;
     require_objects(&value)?;
     let mut request: Request = serde_path_to_error::deserialize(value).map_err(describe_data_error)?;
     request.validate()?;
@@ -266,12 +267,41 @@ fn require_objects(value: &Value) -> Result<(), Error> {
     Ok(())
 }
 
-/// `provider` and `product` of a request that failed validation, so its error envelope still
-/// says what it was about.
-pub fn peek_subject(text: &str) -> (Option<String>, Option<String>) {
-    let Ok(value) = serde_json::from_str::<Value>(text) else { return (None, None) };
-    let field = |key: &str| value.get(key).and_then(Value::as_str).map(printable);
-    (field("provider"), field("product"))
+/// What a request that failed validation says about itself: its `provider` and `product`, so
+/// its error envelope still says what it was about, and its credentials, so that envelope
+/// masks them like any other.
+#[derive(Debug, Default)]
+pub struct Peek {
+    pub provider: Option<String>,
+    pub product: Option<String>,
+    pub secrets: Vec<String>,
+}
+
+pub fn peek(text: &str) -> Peek {
+    let Ok(value) = nesting::parse(text) else { return Peek::default() };
+    let field = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+    let mut secrets = Vec::new();
+    match value.get("account") {
+        Some(Value::Object(account)) => {
+            let credentials = ["api_key", "api_token", "secret"].iter().filter_map(|k| account.get(*k));
+            credentials.for_each(|v| scalars(v, &mut secrets));
+        }
+        // Without names, any value of the account may be a credential.
+        Some(other) => scalars(other, &mut secrets),
+        None => {}
+    }
+    Peek { provider: field("provider"), product: field("product"), secrets }
+}
+
+/// Every string and number inside `value`, as text.
+fn scalars(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) => out.push(s.clone()),
+        Value::Number(n) => out.push(n.to_string()),
+        Value::Array(items) => items.iter().for_each(|v| scalars(v, out)),
+        Value::Object(map) => map.values().for_each(|v| scalars(v, out)),
+        _ => {}
+    }
 }
 
 /// A name from the request, fit to echo in a message: short, without control characters.
@@ -360,11 +390,17 @@ fn checked_domain(domain: &str) -> Result<String, Error> {
 /// How LogicBoxes-style invoices are handled; also the vocabulary panels already know.
 pub const INVOICE_OPTIONS: [&str; 4] = ["NoInvoice", "PayInvoice", "KeepInvoice", "OnlyAdd"];
 
-fn describe_syntax_error(inner: serde_json::Error) -> Error {
+fn describe_syntax_error(error: NotJson) -> Error {
+    let inner = match error {
+        NotJson::TooDeep => {
+            return Error::invalid(format!(
+                "The request is not valid JSON (it is nested too deeply: more than {MAX_NESTING} levels); send one JSON object."
+            ))
+        }
+        NotJson::Invalid(inner) => inner,
+    };
     let text = inner.to_string();
-    let detail = if text.contains("recursion limit") {
-        "it is nested too deeply".to_owned()
-    } else if text.contains("trailing characters") {
+    let detail = if text.contains("trailing characters") {
         "it has trailing text after the JSON value".to_owned()
     } else {
         format!("error at line {} column {}", inner.line(), inner.column())
@@ -449,7 +485,7 @@ mod tests {
     #[test]
     fn refuses_deep_nesting_and_bad_values() {
         let deep = format!(r#"{{"provider":"x","service":{{"options":{{"a":{}1{}}}}}}}"#, "[".repeat(10_000), "]".repeat(10_000));
-        assert!(err(&deep).contains("nested too deeply"));
+        assert!(err(&deep).contains("nested too deeply: more than 16 levels"));
         assert!(err(r#"{"provider":"x","service":{"client_ip":"1.2.3"}}"#).contains("client_ip"));
         assert!(err(r#"{"provider":"x","service":{"invoice_option":"Free"}}"#).contains("NoInvoice"));
         assert!(err(r#"{"provider":"x","options":{"timeout_ms":0}}"#).contains("timeout_ms"));

@@ -5,7 +5,9 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::call_log::CallLog;
 use crate::operation::Operation;
+use crate::request::printable;
 use crate::secret::Redactor;
 
 /// Version of the envelope's shape; bumped only when a field changes meaning.
@@ -228,26 +230,29 @@ impl Subject {
     }
 }
 
-/// Serialises the answer to a call. Every free-text string except `url` passes through the
-/// redactor, so a secret cannot leave in `data`, `provider_response`, `calls` or a message even
-/// by mistake; the envelope's own vocabulary (keys, codes, statuses) is never rewritten.
+/// Serialises the answer to a call. Every string that comes from the request or a provider,
+/// except `url`, passes through the redactor (`provider` and `product` too: a panel may have
+/// put a key there), so a secret cannot leave in `data`, `provider_response`, `calls` or a
+/// message even by mistake; the envelope's own vocabulary (keys, codes, statuses) is never
+/// rewritten.
 pub fn envelope(
     subject: &Subject,
     result: Result<Outcome, Error>,
-    calls: Vec<CallRecord>,
+    calls: CallLog,
     redactor: &Redactor,
 ) -> String {
+    let echo = |text: &Option<String>| text.as_deref().map(|t| printable(&redactor.redact(t)));
     let mut doc = Map::new();
     doc.insert("ok".into(), Value::Bool(result.is_ok()));
     doc.insert("api_version".into(), API_VERSION.into());
     doc.insert("operation".into(), subject.operation.into());
-    doc.insert("provider".into(), subject.provider.clone().into());
-    doc.insert("product".into(), subject.product.clone().into());
+    doc.insert("provider".into(), echo(&subject.provider).into());
+    doc.insert("product".into(), echo(&subject.product).into());
     match result {
         Ok(outcome) => {
-            doc.insert("order_id".into(), outcome.order_id.into());
+            doc.insert("order_id".into(), outcome.order_id.map(|id| redactor.redact(&id)).into());
             doc.insert("status".into(), to_value(&outcome.status));
-            doc.insert("data".into(), redactor.redact_value(Value::Object(outcome.data)));
+            doc.insert("data".into(), Value::Object(redactor.redact_entries(outcome.data)));
             doc.insert("provider_response".into(), redactor.redact_value(outcome.provider_response));
             // Inserted after redaction on purpose: see `Outcome::url`.
             doc.insert("url".into(), outcome.url.into());
@@ -259,8 +264,13 @@ pub fn envelope(
             doc.insert("error".into(), to_value(&error));
         }
     }
+    let (calls, omitted) = calls.into_parts();
     let calls: Vec<CallRecord> = calls.into_iter().map(|c| c.redacted(redactor)).collect();
     doc.insert("calls".into(), to_value(&calls));
+    // Only when the log was cut: see `CallLog`.
+    if omitted > 0 {
+        doc.insert("calls_omitted".into(), omitted.into());
+    }
     serde_json::to_string(&Value::Object(doc)).unwrap_or_else(|_| internal_error_envelope())
 }
 

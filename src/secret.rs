@@ -1,19 +1,19 @@
 //! Credentials and the redactor that keeps them out of everything the library emits.
 //!
 //! Redaction is by value, not by parameter name: whatever form a secret takes (query string,
-//! form body, JSON, an error text), every occurrence of it becomes `***`.
+//! form body, JSON, an error text), every occurrence of it becomes `***`. The forms are found by
+//! decoding the text ([`crate::spelling`]), not by listing spellings: a server may percent-encode
+//! any byte in either hex case, or escape any character as `\uXXXX`.
 
 use std::fmt;
+use std::ops::Range;
 
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+use crate::spelling;
 
 pub const MASK: &str = "***";
-
-/// Secrets at least this long are masked wherever they appear. Shorter ones cannot be told
-/// apart from ordinary text (a key `"a"` would mangle every word); they are masked by
-/// parameter name instead (see [`is_secret_parameter`]), which is where they travel.
-pub const MIN_MASKED_LEN: usize = 8;
 
 /// Parameters whose values are secret whatever they look like, in URLs and form bodies.
 pub fn is_secret_parameter(name: &str) -> bool {
@@ -47,34 +47,28 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// The secret values known during one call, and the forms in which they may show up.
+/// The secret values known during one call.
+///
+/// Every non-empty secret is masked, however short: a short one masks inside ordinary words
+/// too, which spoils a message but never leaks the secret. The envelope's own vocabulary (its
+/// keys, error codes, statuses) never passes through here.
 #[derive(Default, Clone)]
 pub struct Redactor {
-    /// Longest first, so a secret that contains another is masked whole.
-    needles: Vec<String>,
+    secrets: Vec<String>,
 }
 
 impl fmt::Debug for Redactor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Redactor({} values)", self.needles.len())
+        write!(f, "Redactor({} values)", self.secrets.len())
     }
 }
 
 impl Redactor {
-    /// Registers a secret in its raw, URL-encoded and JSON-escaped spellings.
+    /// Registers a secret; every spelling of it is masked from now on.
     pub fn add(&mut self, secret: &str) {
-        if secret.len() < MIN_MASKED_LEN {
-            return;
+        if !secret.is_empty() && !self.secrets.iter().any(|s| s == secret) {
+            self.secrets.push(secret.to_owned());
         }
-        let url_encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-        let json_escaped = serde_json::to_string(secret).unwrap_or_default();
-        let json_inner = json_escaped.trim_start_matches('"').trim_end_matches('"').to_owned();
-        for needle in [secret.to_owned(), url_encoded, json_inner] {
-            if !needle.is_empty() && !self.needles.contains(&needle) {
-                self.needles.push(needle);
-            }
-        }
-        self.needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
     }
 
     pub fn add_secret(&mut self, secret: &Secret) {
@@ -82,28 +76,59 @@ impl Redactor {
     }
 
     pub fn redact(&self, text: &str) -> String {
-        let mut out = text.to_owned();
-        for needle in &self.needles {
-            if out.contains(needle.as_str()) {
-                out = out.replace(needle.as_str(), MASK);
+        if self.secrets.is_empty() {
+            return text.to_owned();
+        }
+        let mut found: Vec<Range<usize>> = Vec::new();
+        for view in spelling::views(text) {
+            for secret in &self.secrets {
+                for start in memchr::memmem::find_iter(&view.bytes, secret.as_bytes()) {
+                    found.push(view.source(start..start + secret.len()));
+                }
             }
         }
-        out
+        mask(text, found)
     }
 
-    /// Redacts every string value of a JSON document. Keys are left alone: they are the
-    /// envelope's and the providers' vocabulary, never where a secret travels.
+    /// Redacts every string of a JSON document, keys included: a provider's answer may carry
+    /// a secret anywhere.
     pub fn redact_value(&self, value: Value) -> Value {
-        if self.needles.is_empty() {
+        if self.secrets.is_empty() {
             return value;
         }
         match value {
             Value::String(s) => Value::String(self.redact(&s)),
             Value::Array(items) => Value::Array(items.into_iter().map(|v| self.redact_value(v)).collect()),
-            Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, self.redact_value(v))).collect()),
+            Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (self.redact(&k), self.redact_value(v))).collect()),
             other => other,
         }
     }
+
+    /// Redacts the values of a map whose keys are ours (the envelope's `data`).
+    pub fn redact_entries(&self, map: Map<String, Value>) -> Map<String, Value> {
+        map.into_iter().map(|(k, v)| (k, self.redact_value(v))).collect()
+    }
+}
+
+/// Replaces each of the ranges (possibly overlapping, on character boundaries) with `***`.
+fn mask(text: &str, mut ranges: Vec<Range<usize>>) -> String {
+    if ranges.is_empty() {
+        return text.to_owned();
+    }
+    ranges.sort_by_key(|r| r.start);
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut iter = ranges.into_iter().peekable();
+    while let Some(mut range) = iter.next() {
+        while let Some(next) = iter.next_if(|n| n.start <= range.end) {
+            range.end = range.end.max(next.end);
+        }
+        out.push_str(&text[copied..range.start]);
+        out.push_str(MASK);
+        copied = range.end;
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 #[cfg(test)]
@@ -127,18 +152,83 @@ mod tests {
     }
 
     #[test]
-    fn masks_nested_values_but_never_keys() {
+    fn masks_nested_values_and_provider_keys_but_not_our_own_keys() {
         let mut r = Redactor::default();
         r.add("tok-12345");
         let v = serde_json::json!({"message": ["see tok-12345", 5], "tok-12345": 1});
-        assert_eq!(r.redact_value(v), serde_json::json!({"message": ["see ***", 5], "tok-12345": 1}));
+        assert_eq!(r.redact_value(v.clone()), serde_json::json!({"message": ["see ***", 5], "***": 1}));
+        let data = r.redact_entries(v.as_object().unwrap().clone());
+        assert_eq!(Value::Object(data), serde_json::json!({"message": ["see ***", 5], "tok-12345": 1}));
     }
 
     #[test]
-    fn short_values_are_left_to_parameter_masking() {
+    fn short_values_are_masked_too() {
         let mut r = Redactor::default();
+        r.add("Zq9#v2");
+        r.add("");
+        assert_eq!(r.redact("key Zq9#v2 and Zq9%23v2 and Zq9%23v2x"), "key *** and *** and ***x");
         r.add("a");
-        assert_eq!(r.redact("authentication_failed"), "authentication_failed");
+        assert_eq!(r.redact("bad"), "b***d");
         assert!(is_secret_parameter("api-key") && is_secret_parameter("Secret") && !is_secret_parameter("reason"));
+    }
+
+    #[test]
+    fn masks_every_spelling_a_server_may_produce() {
+        let secret = "k3y wïth/slash*😀+&\\\"q";
+        let mut r = Redactor::default();
+        r.add(secret);
+        let percent_upper: String = secret.bytes().map(|b| format!("%{b:02X}")).collect();
+        let percent_lower: String = secret.bytes().map(|b| format!("%{b:02x}")).collect();
+        let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        let unicode: String = secret.encode_utf16().map(|u| format!("\\u{u:04X}")).collect();
+        let php = r#"k3y w\u00efth\/slash*\ud83d\ude00+&\\\"q"#;
+        let html = "k3y wïth&#x2F;slash*😀+&amp;\\&quot;q";
+        let twice: String = url::form_urlencoded::byte_serialize(percent_upper.as_bytes()).collect();
+        for spelling in [secret.to_owned(), percent_upper, percent_lower, form, unicode, php.to_owned(), html.to_owned(), twice] {
+            assert_eq!(r.redact(&format!("<{spelling}>")), "<***>", "{spelling}");
+        }
+    }
+
+    #[test]
+    fn any_text_is_redacted_without_panicking_and_never_shows_the_secret_raw() {
+        let mut rng = fastrand::Rng::with_seed(11);
+        let alphabet = ['a', 'b', '%', '2', 'F', 'f', '\\', 'u', '0', '&', '#', ';', '+', 'é', '😀', '"', '/'];
+        for _ in 0..2000 {
+            let len = rng.usize(1..8);
+            let mut pick = |n: usize| -> String { (0..n).map(|_| rng.choice(alphabet).unwrap()).collect() };
+            let (secret, text) = (pick(len), pick(40));
+            let mut r = Redactor::default();
+            r.add(&secret);
+            let masked = r.redact(&format!("{text}{secret}{text}"));
+            assert!(!masked.contains(&secret), "{secret:?} in {masked:?}");
+        }
+    }
+
+    #[test]
+    fn random_spellings_are_all_masked() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..500 {
+            let secret: String = (0..rng.usize(1..12)).map(|_| rng.choice(['a', 'Z', '7', ' ', '/', '%', '+', '"', '\\', 'é', '€']).unwrap()).collect();
+            let mut r = Redactor::default();
+            r.add(&secret);
+            let spelled: String = secret
+                .chars()
+                .map(|c| {
+                    let bytes = c.to_string().into_bytes();
+                    match rng.u8(0..4) {
+                        // A form encoder spells a space `+`, and then never leaves a `+` raw; a
+                        // raw `%` would start an escape.
+                        0 if c == ' ' && !secret.contains('+') => "+".to_owned(),
+                        _ if c == '%' => "%25".to_owned(),
+                        0 | 1 => bytes.iter().map(|b| if rng.bool() { format!("%{b:02x}") } else { format!("%{b:02X}") }).collect(),
+                        _ => c.to_string(),
+                    }
+                })
+                .collect();
+            let text = format!("x={spelled}&y=1");
+            let masked = r.redact(&text);
+            assert!(masked.contains(MASK), "{secret:?} spelled {text:?} gave {masked:?}");
+            assert!(!masked.contains(&spelled), "{secret:?} spelled {text:?} gave {masked:?}");
+        }
     }
 }

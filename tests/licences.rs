@@ -170,3 +170,15 @@ fn sixteen_threads_share_one_token_and_an_expired_one_costs_one_refresh() {
     let statuses: Vec<u64> = after_expiry["calls"].as_array().unwrap().iter().map(|c| c["status"].as_u64().unwrap()).collect();
     assert_eq!(statuses, [401, 200, 200], "refused, refreshed, replayed");
 }
+
+#[test]
+fn a_key_that_would_change_the_path_is_refused_before_anything_is_sent() {
+    let env = Env::new();
+    for key in [".", "..", ".hidden", "-1", "PLSK.1/..", "PLSK%2F1"] {
+        for op in ["terminate", "details"] {
+            let error = expect_error(&call(op, &env.licences(Some("plesk"), json!({"order_id": key}))), "invalid_request");
+            assert!(error["message"].as_str().unwrap().contains("PLSK.04867003"), "{error}");
+        }
+    }
+    assert!(env.admin("requests").as_array().unwrap().is_empty(), "not even a token was asked for");
+}

@@ -118,3 +118,41 @@ fn unknown_services_unsupported_operations_and_plans() {
     assert_eq!(vps["data"]["details"]["platform"], "Windows");
     expect_error(&call("plans", &env.racknap(None, json!({"plan_id": "1", "options": {"platform": "BeOS"}}))), "invalid_request");
 }
+
+#[test]
+fn vendor_spelled_options_cannot_replace_checked_fields() {
+    let env = Env::new();
+    for (key, value) in [("planid", json!("999")), ("firstpayment", json!("-5")), ("recuring_amount", json!("abc")), ("PlanID", json!("9")), ("amount[]", json!("1"))] {
+        let request = create_request(&env, json!({"amount": 10, "billing_cycle": "Monthly", key: value}));
+        let error = expect_error(&call("create", &request), "invalid_request");
+        assert!(error["message"].as_str().unwrap().contains("RackNap's own name"), "{key}: {error}");
+    }
+    // Keys RackNap does not read as one of ours still pass through.
+    expect_ok(&call("create", &create_request(&env, json!({"amount": 10, "billing_cycle": "Monthly", "promo_note": "x"}))));
+    assert_eq!(env.received("service/create").len(), 1, "only the last create reached RackNap");
+}
+
+#[test]
+fn dates_at_the_end_of_the_calendar_are_refused_not_crashed_on() {
+    let env = Env::new();
+    for (date, cycle) in [("9999-12-01", "Monthly"), ("31/12/9999", "Hourly"), ("9995-06-01", "Decennial"), ("-9999-01-01", "Monthly"), ("0000-01-01", "Monthly")] {
+        let request = create_request(&env, json!({"amount": 10, "billing_cycle": cycle, "registration_date": date}));
+        let error = expect_error(&call("create", &request), "invalid_request");
+        assert!(error["message"].as_str().unwrap().contains("registration_date"), "{date}: {error}");
+    }
+    assert!(env.received("service/create").is_empty(), "nothing reached RackNap");
+    expect_ok(&call("create", &create_request(&env, json!({"amount": 10, "billing_cycle": "Monthly", "registration_date": "9999-11-30"}))));
+    assert_eq!(param_values(&env.received("service/create")[0], "nextduedate"), ["30/12/9999"]);
+}
+
+#[test]
+fn a_token_with_a_line_break_is_refused_before_anything_is_sent() {
+    let env = Env::new();
+    for token in ["sandbox-token\r\nX-Injected: 1", "sandbox-token\n", "sandbox\u{0}token"] {
+        let mut request = env.racknap(Some("service"), json!({"order_id": "1"}));
+        request["account"]["api_token"] = json!(token);
+        let error = expect_error(&call("suspend", &request), "invalid_request");
+        assert!(error["message"].as_str().unwrap().contains("account.api_token"), "{error}");
+    }
+    assert!(env.admin("requests").as_array().unwrap().is_empty(), "nothing reached RackNap");
+}

@@ -91,3 +91,169 @@ fn a_panic_message_never_reaches_the_envelope() {
     let envelope: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(envelope["error"]["code"], "internal_error");
 }
+
+/// Every way a server may spell `secret` back: raw, percent-encoded byte by byte in either hex
+/// case or only where needed, form-encoded, and JSON-escaped as PHP and others write it.
+fn spellings(secret: &str) -> Vec<String> {
+    let percent_all = |upper: bool| -> String {
+        secret.bytes().map(|b| if upper { format!("%{b:02X}") } else { format!("%{b:02x}") }).collect()
+    };
+    let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+    let unicode_all = |upper: bool| -> String {
+        secret.encode_utf16().map(|u| if upper { format!("\\u{u:04X}") } else { format!("\\u{u:04x}") }).collect()
+    };
+    // PHP's json_encode default: slashes escaped, non-ASCII as \uXXXX.
+    let php: String = secret
+        .chars()
+        .map(|c| match c {
+            '/' => "\\/".to_owned(),
+            '"' | '\\' => format!("\\{c}"),
+            c if c.is_ascii() => c.to_string(),
+            c => c.encode_utf16(&mut [0; 2]).iter().map(|u| format!("\\u{u:04x}")).collect(),
+        })
+        .collect();
+    let form_lower_hex = form.split('%').enumerate().map(|(i, part)| if i == 0 { part.to_owned() } else { format!("%{}{}", part[..2].to_lowercase(), &part[2..]) }).collect();
+    let mut all = vec![secret.to_owned(), percent_all(true), percent_all(false), form.clone(), form_lower_hex, unicode_all(true), unicode_all(false), php];
+    // Mixed: every other byte encoded, hex in alternating case.
+    let mixed: String = secret
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| match i % 3 {
+            0 => format!("%{b:02x}"),
+            1 => format!("%{b:02X}"),
+            _ if b.is_ascii_alphanumeric() => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    all.push(mixed);
+    all.sort();
+    all.dedup();
+    all
+}
+
+/// Every string of a JSON document, keys included.
+fn strings(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+        Value::Object(map) => map.iter().for_each(|(k, v)| {
+            out.push(k.clone());
+            strings(v, out)
+        }),
+        _ => {}
+    }
+}
+
+#[track_caller]
+fn assert_no_spelling(envelope: &Value, secret: &str) {
+    let mut texts = Vec::new();
+    strings(envelope, &mut texts);
+    texts.push(envelope.to_string());
+    for spelling in spellings(secret) {
+        for text in &texts {
+            assert!(!text.contains(&spelling), "`{spelling}` (a spelling of the secret) leaked in {envelope:#}");
+        }
+    }
+}
+
+/// A provider that echoes every spelling of the credential in its error message, the way
+/// careless servers do: as JSON (where a raw `"` cannot stand) or as plain text.
+fn echoing_server(secret: &'static str, as_json: bool) -> common::loopback::Server {
+    common::loopback::serve(move |_| {
+        let json_safe = |s: String| if as_json && s == secret { serde_json::to_string(secret).unwrap().trim_matches('"').to_owned() } else { s };
+        let echoed: Vec<String> = spellings(secret).into_iter().map(json_safe).collect();
+        let echoed = echoed.join(" | ");
+        let body = if as_json {
+            format!(r#"{{"status":"ERROR","message":"Invalid credential: {echoed}","error":"{echoed}"}}"#)
+        } else {
+            format!("Invalid credential: {echoed}")
+        };
+        common::loopback::Answer::json(401, body)
+    })
+}
+
+fn echo_request(provider: &str, url: &str, secret: &str) -> (&'static str, Value) {
+    match provider {
+        "logicboxes" => ("details", json!({"provider": "logicboxes", "product": "sitelock",
+            "account": {"auth_userid": "100000", "api_key": secret, "base_url": format!("{url}/logicboxes")},
+            "service": {"order_id": "84311819"}, "options": {"timeout_ms": 5000}})),
+        "racknap" => ("suspend", json!({"provider": "racknap", "product": "service",
+            "account": {"api_token": secret, "base_url": format!("{url}/racknap")},
+            "service": {"order_id": "1334"}, "options": {"timeout_ms": 5000}})),
+        _ => ("details", json!({"provider": "websoftsolus", "product": "plesk",
+            "account": {"login": "reseller@example.com", "secret": secret, "base_url": format!("{url}/websoftsolus")},
+            "service": {"order_id": "PLSK.04867003"}, "options": {"timeout_ms": 5000}})),
+    }
+}
+
+#[test]
+fn an_echoed_credential_is_masked_in_every_spelling() {
+    const SECRET: &str = "k3y wïth/slash*star+plus&amp=eq\"quote-long";
+    for as_json in [true, false] {
+        let server = echoing_server(SECRET, as_json);
+        for provider in ["logicboxes", "racknap", "websoftsolus"] {
+            let (operation, request) = echo_request(provider, &server.url, SECRET);
+            let envelope = call(operation, &request);
+            assert_eq!(envelope["ok"], false, "{envelope:#}");
+            assert!(envelope["calls"][0]["response"].as_str().is_some_and(|r| r.contains("Invalid credential")), "{envelope:#}");
+            if as_json {
+                assert!(envelope["error"]["provider_message"].as_str().is_some_and(|m| m.contains("Invalid credential")), "{envelope:#}");
+            }
+            assert_no_spelling(&envelope, SECRET);
+        }
+    }
+}
+
+#[test]
+fn short_credentials_are_masked_too() {
+    for secret in ["Zq9#v2", "Zq9#v2x"] {
+        let secret: &'static str = Box::leak(secret.to_owned().into_boxed_str());
+        let server = echoing_server(secret, true);
+        let (operation, request) = echo_request("racknap", &server.url, secret);
+        let envelope = call(operation, &request);
+        assert_eq!(envelope["ok"], false, "{envelope:#}");
+        let response = envelope["calls"][0]["response"].as_str().unwrap();
+        assert!(response.contains("Invalid credential") && response.contains("***"), "{envelope:#}");
+        assert_no_spelling(&envelope, secret);
+    }
+}
+
+/// A licence token endpoint that answers the way PHP's `json_encode` does by default.
+#[test]
+fn a_bearer_token_with_escaped_slashes_is_masked() {
+    const TOKEN: &str = "eyJ0eXAiOiJKV1QifQ/LCJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0/c2lnbmF0dXJl+x=";
+    let server = common::loopback::serve(|seen| {
+        if seen.path().ends_with("/access/token") {
+            let escaped = TOKEN.replace('/', "\\/");
+            return common::loopback::Answer::json(200, format!(r#"{{"access_token":"{escaped}","token_type":"Bearer","expires_in":3600}}"#));
+        }
+        let echoed = seen.header("authorization").unwrap_or_default().replace('/', "\\/");
+        common::loopback::Answer::json(200, format!(r#"{{"keyNumber":"PLSK.04867003","status":"ACTIVE","seen":"{echoed}"}}"#))
+    });
+    let (operation, request) = echo_request("websoftsolus", &server.url, "canary-licence-secret-5e4b");
+    let envelope = call(operation, &request);
+    common::expect_ok(&envelope);
+    assert!(envelope["calls"].as_array().unwrap().len() >= 2, "{envelope:#}");
+    assert_no_spelling(&envelope, TOKEN);
+}
+
+#[test]
+fn provider_and_product_never_echo_a_secret() {
+    let env = Env::new();
+    let long_secret = format!("canary-{}", "x7".repeat(40));
+    for secret in ["Zq9#v2", long_secret.as_str()] {
+        let mut account = env.lb_account();
+        account["api_key"] = json!(secret);
+        // Parsed: unknown provider, then unknown product.
+        for (provider, product) in [(secret, "sitelock"), ("logicboxes", secret)] {
+            let envelope = call("details", &json!({"provider": provider, "product": product, "account": account,
+                "service": {"order_id": "1"}}));
+            assert_eq!(envelope["ok"], false);
+            assert_no_spelling(&envelope, secret);
+        }
+        // Not parsed: the subject is read from the raw text.
+        let envelope = call("details", &json!({"provider": secret, "product": secret, "account": account, "bogus": 1}));
+        common::expect_error(&envelope, "invalid_request");
+        assert_no_spelling(&envelope, secret);
+    }
+}

@@ -2,6 +2,7 @@
 //! look inside the sandbox.
 #![allow(dead_code)]
 
+pub mod loopback;
 pub mod replay;
 
 use hostprov_sandbox::Sandbox;

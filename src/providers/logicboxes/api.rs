@@ -107,7 +107,7 @@ pub fn unexpected(safety: Safety, what: &str) -> Error {
 /// `{"message":"Endpoint request timed out"}`). After a change such an answer does not mean the
 /// change failed, so its outcome is unknown.
 pub fn parse_reply(reply: &Reply, safety: Safety) -> Result<Value, Error> {
-    let body = serde_json::from_str::<Value>(reply.body.trim()).ok();
+    let body = reply.json();
     if let Some(message) = body.as_ref().and_then(api_error) {
         return Err(classify(&message, reply.status));
     }

@@ -92,7 +92,11 @@ pub fn form(customer_id: &str, plan_id: &str, options: &Map<String, Value>) -> R
     let billing_cycle = cycle(options, "billing_cycle")?.ok_or_else(|| invalid("billing_cycle", "is required"))?;
     let plan_cycle = cycle(options, "plan_billing_cycle")?.unwrap_or_else(|| billing_cycle.clone());
     let registered = date(options, "registration_date")?.unwrap_or_else(|| time::OffsetDateTime::now_utc().date());
-    let next_due = date(options, "next_due_date")?.unwrap_or_else(|| dates::next_due(registered, &billing_cycle));
+    let next_due = match date(options, "next_due_date")? {
+        Some(date) => date,
+        None => dates::next_due(registered, &billing_cycle)
+            .ok_or_else(|| invalid("registration_date", "is so late that the next due date would fall after year 9999"))?,
+    };
 
     let mut form: Vec<(String, String)> = vec![
         ("customer_id".into(), customer_id.into()),
@@ -117,13 +121,28 @@ pub fn form(customer_id: &str, plan_id: &str, options: &Map<String, Value>) -> R
             set(theirs, value);
         }
     }
-    // Keys we do not know are passed on verbatim, as DESIGN promises for `service.options`.
+    // Keys we do not know are passed on verbatim, as DESIGN promises for `service.options`,
+    // unless RackNap would read them as one of the fields filled and checked above.
+    let filled: Vec<String> = form.iter().map(|(k, _)| k.clone()).chain(PLAIN_FIELDS.iter().map(|(_, theirs)| (*theirs).to_owned())).collect();
     let known = |k: &str| REQUIRED_OPTIONS.contains(&k) || OPTIONAL_OPTIONS.contains(&k);
     for (key, _) in options.iter().filter(|(k, _)| !known(k)) {
+        if filled.contains(&php_name(key)) {
+            return Err(Error::invalid(format!(
+                "The request field `service.options.{}` is RackNap's own name for a field hostprov fills and checks; use the option names the catalog lists.",
+                crate::request::printable(key)
+            )));
+        }
         let value = option_text(options, key).ok_or_else(|| invalid(key, "must be a string, a number or a boolean"))?;
-        set(key, value);
+        form.push((key.clone(), value));
     }
     Ok(form)
+}
+
+/// The field RackNap's PHP reads for a form key: case aside, a leading space dropped, `.` and
+/// space read as `_`, and `name[…]` as `name`.
+fn php_name(key: &str) -> String {
+    let base = key.trim_start().split('[').next().unwrap_or_default();
+    base.chars().map(|c| if c == '.' || c == ' ' { '_' } else { c.to_ascii_lowercase() }).collect()
 }
 
 pub fn create(api: &mut Api) -> Result<Outcome, Error> {
@@ -188,6 +207,14 @@ mod tests {
         assert!(e.message.contains("registration_date"));
         for amount in [json!(-1), json!("1e5"), json!("12,50"), json!([1])] {
             assert!(form("1", "2", &options(json!({"amount": amount, "billing_cycle": "Monthly"}))).is_err());
+        }
+    }
+
+    #[test]
+    fn vendor_spellings_cannot_replace_checked_fields() {
+        for key in ["planid", "firstpayment", "recuring_amount", "PlanID", "amount[]", "recuring.amount", " customer_id", "regdate", "slserverid", "pid"] {
+            let e = form("1", "2", &options(json!({"amount": 1, "billing_cycle": "Monthly", key: "0"}))).unwrap_err();
+            assert!(e.message.contains("RackNap's own name"), "{key}: {}", e.message);
         }
     }
 

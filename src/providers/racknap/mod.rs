@@ -74,7 +74,8 @@ pub struct Api<'c, 'a> {
 impl Api<'_, '_> {
     /// POSTs a form to `/api/v2/service/<call>` and reads the answer.
     fn post(&mut self, call: &str, form: Vec<(String, String)>, safety: Safety) -> Result<Value, Error> {
-        let token = self.call.request.account.api_token.as_ref().map(|t| t.expose().to_owned()).unwrap_or_default();
+        let token = self.call.request.account.api_token.as_ref().map(|t| t.expose()).unwrap_or_default();
+        let token = crate::ids::header_value("account.api_token", token)?;
         let exchange = Exchange {
             form: Some(form),
             headers: vec![("validate", format!("Bearer {token}")), ("cache-control", "no-cache".into())],
@@ -142,7 +143,7 @@ fn test_connection(api: &mut Api) -> Result<Outcome, Error> {
 
 /// Reads a RackNap answer: `status` Success (any case) is success; anything else is an error.
 pub fn parse_reply(reply: &Reply, safety: Safety) -> Result<Value, Error> {
-    let body: Option<Value> = serde_json::from_str(reply.body.trim()).ok();
+    let body = reply.json();
     let success = body
         .as_ref()
         .and_then(|b| b.get("status"))

@@ -121,8 +121,7 @@ impl Api<'_, '_> {
 
     fn order_id(&self) -> Result<String, Error> {
         let key = Id::text(&self.call.request.service.order_id);
-        let plausible = !key.is_empty() && key.len() <= 64 && key.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c));
-        if plausible {
+        if crate::ids::is_licence_key(&key) {
             Ok(key)
         } else {
             Err(Error::invalid("The request field `service.order_id` must be a licence key number such as PLSK.04867003."))
@@ -132,7 +131,7 @@ impl Api<'_, '_> {
 
 /// What an error body says, whichever key it uses.
 fn message_of(body: &str) -> Option<String> {
-    let value: Value = serde_json::from_str(body.trim()).ok()?;
+    let value = crate::nesting::parse(body.trim()).ok()?;
     if let Some(text) = value.as_str() {
         return Some(text.to_owned());
     }
@@ -148,7 +147,7 @@ pub fn parse_reply_for(reply: &Reply, safety: Safety) -> Result<Value, Error> {
         if text.is_empty() {
             return Ok(Value::Null);
         }
-        return serde_json::from_str(text).map_err(|_| unreadable(reply, safety));
+        return reply.json().ok_or_else(|| unreadable(reply, safety));
     }
     let Some(message) = message_of(text) else {
         return Err(unreadable(reply, safety));

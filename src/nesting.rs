@@ -1,0 +1,74 @@
+//! JSON from outside (requests, provider answers) is parsed only when it nests no deeper than
+//! [`MAX_NESTING`], checked before parsing by a scan that does not recurse.
+//!
+//! Parsing, redacting, serialising and dropping a JSON value all recurse once per level, on
+//! the caller's thread. Some hosts give their threads 128 KiB of stack (musl's default; some
+//! PHP and Python builds), and an unoptimised build spends several KiB per level: without
+//! this bound, a request or an answer nested a hundred levels deep kills the process.
+
+use serde_json::Value;
+
+/// Deepest nesting of arrays and objects accepted. The APIs' own answers nest at most five
+/// levels and a request at most four; this leaves room, and stays safe on a 128 KiB stack
+/// even in a debug build (a test runs a whole call on such a thread).
+pub const MAX_NESTING: usize = 16;
+
+/// Why a text did not become a JSON value.
+#[derive(Debug)]
+pub enum NotJson {
+    TooDeep,
+    Invalid(serde_json::Error),
+}
+
+/// Parses `text` as JSON when it nests at most [`MAX_NESTING`] levels.
+pub fn parse(text: &str) -> Result<Value, NotJson> {
+    if deeper_than(text, MAX_NESTING) {
+        return Err(NotJson::TooDeep);
+    }
+    serde_json::from_str(text).map_err(NotJson::Invalid)
+}
+
+/// Whether arrays and objects in `text` nest deeper than `limit`; brackets inside strings do
+/// not count. Invalid JSON is scanned the same way: the parser refuses it afterwards.
+pub fn deeper_than(text: &str, limit: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for byte in text.bytes() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_levels_outside_strings_only() {
+        assert!(!deeper_than(r#"{"a":[1,{"b":"[[[[[[\"[["}]}"#, 3));
+        assert!(deeper_than(r#"{"a":[1,{"b":[]}]}"#, 3));
+        assert!(!deeper_than(&"[".repeat(16), 16));
+        assert!(deeper_than(&"[".repeat(17), 16));
+        assert!(matches!(parse(&format!("{}{}", "[".repeat(17), "]".repeat(17))), Err(NotJson::TooDeep)));
+        assert!(parse(&format!("{}{}", "[".repeat(16), "]".repeat(16))).is_ok());
+        assert!(matches!(parse("{"), Err(NotJson::Invalid(_))));
+    }
+}

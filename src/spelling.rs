@@ -1,0 +1,249 @@
+//! The spellings a server may give a value: percent and form encoding, JSON and HTML escapes.
+//!
+//! Instead of listing every way a secret could be written (each byte may or may not be
+//! percent-encoded, in either hex case: far too many to list), a text is *decoded* into a few
+//! views, and each byte of a view remembers the range of the original text it came from. A
+//! secret found in any view is masked over that range of the original. The views are a fixed,
+//! small set, so the cost is a few linear passes per text.
+
+use std::ops::Range;
+
+/// A decoding of a text: its bytes, and for each byte the range of the original it stands for.
+pub struct View {
+    pub bytes: Vec<u8>,
+    spans: Vec<(u32, u32)>,
+}
+
+impl View {
+    /// The text as it is. Every byte of a multi-byte character stands for the whole
+    /// character, so that a range found in any view falls on character boundaries.
+    pub fn raw(text: &str) -> View {
+        let mut view = View { bytes: Vec::with_capacity(text.len()), spans: Vec::with_capacity(text.len()) };
+        for (start, c) in text.char_indices() {
+            let end = start + c.len_utf8();
+            view.bytes.extend_from_slice(&text.as_bytes()[start..end]);
+            view.spans.extend(std::iter::repeat_n((start as u32, end as u32), end - start));
+        }
+        view
+    }
+
+    /// The range of the original text behind `bytes[range]` of this view.
+    pub fn source(&self, range: Range<usize>) -> Range<usize> {
+        self.spans[range.start].0 as usize..self.spans[range.end - 1].1 as usize
+    }
+
+    /// Applies `decoder` to this view, keeping the map back to the original.
+    fn decode(&self, decoder: Decoder) -> View {
+        let mut out = View { bytes: Vec::with_capacity(self.bytes.len()), spans: Vec::with_capacity(self.bytes.len()) };
+        let mut i = 0;
+        while i < self.bytes.len() {
+            let (decoded, used) = decoder.step(&self.bytes[i..]);
+            let span = (self.spans[i].0, self.spans[i + used - 1].1);
+            out.bytes.extend_from_slice(&decoded);
+            out.spans.extend(std::iter::repeat_n(span, decoded.len()));
+            i += used;
+        }
+        out
+    }
+}
+
+/// One layer of encoding a server may have applied.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Decoder {
+    /// `%XX` in either hex case; `+` stays a plus (URL paths, RFC 3986).
+    Percent,
+    /// `%XX`, and `+` for a space (HTML forms, query strings).
+    Form,
+    /// JSON string escapes: `\"`, `\\`, `\/`, `\n`…, `\uXXXX` in either case, surrogate pairs.
+    Json,
+    /// HTML character references: `&amp;`, `&quot;`, `&#47;`, `&#x2F;`…
+    Html,
+}
+
+/// The layers tried, alone and in the combinations servers produce (a percent-encoded value
+/// inside a JSON string, a JSON fragment in a query string, a value encoded twice).
+pub const LAYERS: [&[Decoder]; 9] = [
+    &[Decoder::Percent],
+    &[Decoder::Form],
+    &[Decoder::Json],
+    &[Decoder::Html],
+    &[Decoder::Json, Decoder::Percent],
+    &[Decoder::Json, Decoder::Form],
+    &[Decoder::Percent, Decoder::Json],
+    &[Decoder::Percent, Decoder::Percent],
+    &[Decoder::Html, Decoder::Percent],
+];
+
+impl Decoder {
+    /// Whether a text without this byte reads the same decoded: the layer can be skipped.
+    fn trigger(self) -> &'static [u8] {
+        match self {
+            Decoder::Percent => b"%",
+            Decoder::Form => b"%+",
+            Decoder::Json => b"\\",
+            Decoder::Html => b"&",
+        }
+    }
+
+    /// Whether decoding `text` with this layer could change it.
+    pub fn applies_to(self, text: &[u8]) -> bool {
+        text.iter().any(|b| self.trigger().contains(b))
+    }
+
+    /// Decodes the escape at the start of `input`: the bytes it stands for and how many input
+    /// bytes it used. Anything that is not a complete escape stands for itself.
+    fn step(self, input: &[u8]) -> (Vec<u8>, usize) {
+        let decoded = match self {
+            Decoder::Percent | Decoder::Form => percent(self, input),
+            Decoder::Json => json(input),
+            Decoder::Html => html(input),
+        };
+        decoded.unwrap_or_else(|| (vec![input[0]], 1))
+    }
+}
+
+fn hex(digits: &[u8]) -> Option<u32> {
+    let text = std::str::from_utf8(digits).ok()?;
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u32::from_str_radix(text, 16).ok()
+}
+
+fn percent(decoder: Decoder, input: &[u8]) -> Option<(Vec<u8>, usize)> {
+    match input[0] {
+        b'+' if decoder == Decoder::Form => Some((vec![b' '], 1)),
+        b'%' => Some((vec![hex(input.get(1..3)?)? as u8], 3)),
+        _ => None,
+    }
+}
+
+fn utf8(c: char) -> Vec<u8> {
+    c.encode_utf8(&mut [0; 4]).as_bytes().to_vec()
+}
+
+fn json(input: &[u8]) -> Option<(Vec<u8>, usize)> {
+    if input[0] != b'\\' {
+        return None;
+    }
+    let simple = match *input.get(1)? {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        b'/' => b'/',
+        b'b' => 0x08,
+        b'f' => 0x0c,
+        b'n' => b'\n',
+        b'r' => b'\r',
+        b't' => b'\t',
+        b'u' => return json_unicode(input),
+        _ => return None,
+    };
+    Some((vec![simple], 2))
+}
+
+/// `\uXXXX`, or a surrogate pair `\uD83D\uDE00`; a lone surrogate is not decoded.
+fn json_unicode(input: &[u8]) -> Option<(Vec<u8>, usize)> {
+    let unit = |at: usize| -> Option<u32> {
+        (input.get(at..at + 2)? == b"\\u").then_some(())?;
+        hex(input.get(at + 2..at + 6)?)
+    };
+    let first = unit(0)?;
+    if let Some(c) = char::from_u32(first) {
+        return Some((utf8(c), 6));
+    }
+    let second = unit(6).filter(|_| (0xD800..0xDC00).contains(&first))?;
+    if !(0xDC00..0xE000).contains(&second) {
+        return None;
+    }
+    let c = char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))?;
+    Some((utf8(c), 12))
+}
+
+fn html(input: &[u8]) -> Option<(Vec<u8>, usize)> {
+    if input[0] != b'&' {
+        return None;
+    }
+    let end = input.iter().take(12).position(|b| *b == b';')?;
+    let name = std::str::from_utf8(&input[1..end]).ok()?;
+    let c = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "sol" => '/',
+        _ => {
+            let number = name.strip_prefix('#')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(digits) => hex(digits.as_bytes())?,
+                None if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) => number.parse().ok()?,
+                None => return None,
+            };
+            char::from_u32(code)?
+        }
+    };
+    Some((utf8(c), end + 1))
+}
+
+/// Every view of `text` worth searching: the raw text, then each layer combination that
+/// changes it.
+pub fn views(text: &str) -> Vec<View> {
+    let raw = View::raw(text);
+    let mut views = Vec::new();
+    for layers in LAYERS {
+        if !layers[0].applies_to(text.as_bytes()) {
+            continue;
+        }
+        let mut view = raw.decode(layers[0]);
+        for layer in &layers[1..] {
+            if layer.applies_to(&view.bytes) {
+                view = view.decode(*layer);
+            }
+        }
+        if view.bytes != raw.bytes && !views.iter().any(|v: &View| v.bytes == view.bytes) {
+            views.push(view);
+        }
+    }
+    views.insert(0, raw);
+    views
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decoded(text: &str, layers: &[Decoder]) -> String {
+        let mut view = View::raw(text);
+        for layer in layers {
+            view = view.decode(*layer);
+        }
+        String::from_utf8_lossy(&view.bytes).into_owned()
+    }
+
+    #[test]
+    fn each_layer_decodes_its_escapes_and_leaves_the_rest() {
+        assert_eq!(decoded("a%2fb%2Fc+d%zz%4", &[Decoder::Percent]), "a/b/c+d%zz%4");
+        assert_eq!(decoded("a+b%2B", &[Decoder::Form]), "a b+");
+        assert_eq!(decoded(r#"\"\\\/\u00E9\u00e9\ud83d\ude00\q\u12"#, &[Decoder::Json]), "\"\\/éé😀\\q\\u12");
+        assert_eq!(decoded("&amp;&#47;&#x2f;&#X2F;&sol;&bogus;&", &[Decoder::Html]), "&////&bogus;&");
+        assert_eq!(decoded(r"%5Cu0041%252F", &[Decoder::Percent, Decoder::Json]), "A%2F");
+    }
+
+    #[test]
+    fn every_decoded_byte_maps_back_to_its_escape() {
+        let text = "é x%C3%A9\\u00e9";
+        let view = View::raw(text).decode(Decoder::Json).decode(Decoder::Percent);
+        assert_eq!(String::from_utf8_lossy(&view.bytes), "é xéé");
+        let found = view.bytes.len() - 2..view.bytes.len();
+        assert_eq!(&text[view.source(found)], "\\u00e9");
+        assert_eq!(&text[view.source(4..6)], "%C3%A9");
+        assert_eq!(&text[view.source(0..2)], "é");
+    }
+
+    #[test]
+    fn a_text_without_escapes_has_one_view() {
+        assert_eq!(views("plain text, no escapes").len(), 1);
+        assert_eq!(views("50% off").len(), 1);
+        assert!(views("a%20b").len() > 1);
+    }
+}
