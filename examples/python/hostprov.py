@@ -174,6 +174,9 @@ def default_library_path() -> Path:
 # declared `c_void_p`: a `c_char_p` restype would copy the text and lose the pointer (a leak).
 _OWNED = ctypes.c_void_p
 _IN = ctypes.c_char_p
+# void (*progress)(uint32_t done, uint32_t total, void *user), called on the calling thread.
+_PROGRESS = ctypes.CFUNCTYPE(None, ctypes.c_uint32, ctypes.c_uint32, ctypes.c_void_p)
+
 _SIGNATURES = {
     "hostprov_create": ([_IN], _OWNED),
     "hostprov_suspend": ([_IN], _OWNED),
@@ -187,6 +190,8 @@ _SIGNATURES = {
     "hostprov_test_connection": ([_IN], _OWNED),
     "hostprov_catalog": ([], _OWNED),
     "hostprov_call": ([_IN, _IN], _OWNED),
+    "hostprov_batch": ([_IN], _OWNED),
+    "hostprov_batch_with_progress": ([_IN, _PROGRESS, ctypes.c_void_p], _OWNED),
     "hostprov_string_free": ([ctypes.c_void_p], None),
     "hostprov_version": ([], ctypes.c_char_p),  # static storage, never freed
     "hostprov_abi_version": ([], ctypes.c_uint32),

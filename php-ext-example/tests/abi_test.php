@@ -27,6 +27,9 @@ function test_every_declared_function_is_callable_from_the_shipped_header(): voi
         'void' => [],
         'const char *request_json' => [$request],
         'const char *operation' => ['test_connection'],
+        'const char *batch_json' => ['{"requests":[{"operation":"test_connection","request":' . $request . '}]}'],
+        'void ( *progress)(uint32_t done, uint32_t total, void *user)' => [null],
+        'void *user' => [null],
         'char *s' => [null],
         default => throw new AssertionFailed("no argument known for the parameter `{$param}`"),
     };
@@ -49,16 +52,29 @@ function test_every_declared_function_is_callable_from_the_shipped_header(): voi
         [, $return, $params] = $parts;
         $args = [];
         $hostile = [];
-        foreach ($params === 'void' ? ['void'] : explode(', ', $params) as $param) {
+        // Split at the commas between parameters, not those inside a function pointer's own list.
+        foreach ($params === 'void' ? ['void'] : preg_split('/,\s*(?![^()]*\))/', $params) as $param) {
             $valid = $argument($param);
             array_push($args, ...$valid);
-            array_push($hostile, ...($param === 'const char *request_json' ? [null] : $valid));
+            $nullable = in_array($param, ['const char *request_json', 'const char *batch_json'], true);
+            array_push($hostile, ...($nullable ? [null] : $valid));
         }
         $result = $ffi->{$name}(...$args);
         switch ($return) {
             case 'char*':
                 $envelope = $take($result, $name);
-                $operation = $name === 'hostprov_call' ? $args[0] : substr($name, strlen('hostprov_'));
+                $operation = match ($name) {
+                    'hostprov_call' => $args[0],
+                    'hostprov_batch_with_progress' => 'batch',
+                    default => substr($name, strlen('hostprov_')),
+                };
+                if ($operation === 'batch' && $hostile === $args) {
+                    same(true, $envelope['ok'], "{$name}: a batch of one test_connection");
+                    $envelope = $envelope['results'][0];
+                    $operation = 'test_connection';
+                } elseif ($operation === 'batch') {
+                    same(true, $envelope['results'][0]['ok'] ?? null, "{$name}: a batch of one test_connection");
+                }
                 same($operation, $envelope['operation'], "{$name}: the envelope's operation");
                 if ($operation === 'test_connection') {
                     same(true, $envelope['ok'], "{$name}: test_connection against the sandbox");
