@@ -5,21 +5,17 @@
 //! shown: errors are classified here and described in our own words.
 
 use std::error::Error as StdError;
-use std::io::Read;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::blocking::Client;
+use rustls::ClientConfig;
 use url::Url;
 
-use crate::cache::BoundedCache;
 use crate::call_log::CallLog;
-use crate::per_process::PerProcess;
 use crate::response::{CallRecord, Error, ErrorCode};
 use crate::secret::{is_secret_parameter, Redactor, MASK};
 
-/// Connections to a provider that does not answer the handshake are given up after this.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub use crate::transport::CONNECT_TIMEOUT;
 /// At most this many attempts of one exchange, whatever the policy.
 pub const MAX_ATTEMPTS: u32 = 3;
 /// Bodies beyond this are not read: no provider answer is legitimately this large.
@@ -44,89 +40,6 @@ fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         None => false,
     }
-}
-
-static USER_AGENT: &str = concat!("hostprov/", env!("CARGO_PKG_VERSION"));
-
-/// Clients kept for accounts that add trusted roots. Each has a runtime thread and its own
-/// connections, so a panel that sends many different roots reuses these few instead.
-const MAX_CLIENTS_WITH_ROOTS: usize = 8;
-/// What the roots of the kept clients may weigh together (DER bytes).
-const MAX_ROOTS_BYTES: usize = 4 * 1024 * 1024;
-
-/// A set of trusted roots: each certificate's DER bytes, sorted, without repeats. Two PEM
-/// texts that differ only in spacing, order or comments are the same set.
-type Roots = Vec<Vec<u8>>;
-
-/// The process's HTTP clients: the default one, shared by every call so connections are
-/// reused, and those for accounts that add trusted roots. Made anew in a forked child.
-struct Clients {
-    default: once_cell::sync::OnceCell<Result<Arc<Client>, String>>,
-    with_roots: Mutex<BoundedCache<Roots, Arc<Client>>>,
-}
-
-static CLIENTS: PerProcess<Clients> = PerProcess::new(|| Clients {
-    default: Default::default(),
-    with_roots: Mutex::new(BoundedCache::new(MAX_CLIENTS_WITH_ROOTS, MAX_ROOTS_BYTES)),
-});
-
-/// The certificates of `account.ca_cert_pem`, normalised (see [`Roots`]).
-fn roots_of(pem: &str) -> Result<Roots, Error> {
-    use rustls_pki_types::pem::PemObject;
-    let certs: Result<Vec<_>, _> = rustls_pki_types::CertificateDer::pem_slice_iter(pem.as_bytes()).collect();
-    let mut roots: Roots = certs
-        .map_err(|_| Error::invalid("The request's account.ca_cert_pem is not a PEM certificate."))?
-        .into_iter()
-        .map(|cert| cert.to_vec())
-        .collect();
-    if roots.is_empty() {
-        return Err(Error::invalid("The request's account.ca_cert_pem holds no certificate."));
-    }
-    roots.sort();
-    roots.dedup();
-    Ok(roots)
-}
-
-fn build_client(roots: &[Vec<u8>]) -> Result<Client, String> {
-    // Our own copy of rustls: installing its provider affects no one else in the process.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let mut builder = Client::builder()
-        .user_agent(USER_AGENT)
-        .connect_timeout(CONNECT_TIMEOUT)
-        .pool_idle_timeout(Duration::from_secs(60))
-        .pool_max_idle_per_host(8)
-        // Redirects could carry credentials to another host; a panel sets base_url instead.
-        .redirect(reqwest::redirect::Policy::none())
-        // Proxies come from account.base_url, never from the environment of a PHP worker.
-        .no_proxy()
-        .tls_backend_rustls();
-    for der in roots {
-        let cert = reqwest::Certificate::from_der(der).map_err(|_| "account.ca_cert_pem holds a certificate that cannot be read".to_owned())?;
-        builder = builder.add_root_certificate(cert);
-    }
-    builder.build().map_err(|_| "the HTTP client could not be built".to_owned())
-}
-
-fn client_for(extra_root_pem: Option<&str>) -> Result<Arc<Client>, Error> {
-    let clients = CLIENTS.get();
-    let Some(pem) = extra_root_pem.filter(|p| !p.trim().is_empty()) else {
-        return match clients.default.get_or_init(|| build_client(&[]).map(Arc::new)) {
-            Ok(client) => Ok(client.clone()),
-            Err(e) => Err(Error::internal(format!("hostprov could not start: {e}."))),
-        };
-    };
-    let roots = roots_of(pem)?;
-    let mut cache = clients.with_roots.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(client) = cache.get(&roots) {
-        return Ok(client.clone());
-    }
-    let client = Arc::new(build_client(&roots).map_err(|e| Error::invalid(format!("The request's {e}.")))?);
-    let bytes = roots.iter().map(Vec::len).sum();
-    let evicted = cache.insert(roots, client.clone(), bytes);
-    drop(cache);
-    // A client's last owner waits for its runtime thread to stop: not while holding the lock.
-    drop(evicted);
-    Ok(client)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,11 +140,11 @@ impl TransportError {
     }
 }
 
-/// Everything one call does over HTTP: its deadline, its client, its secrets and its log.
+/// Everything one call does over HTTP: its deadline, whom it trusts, its secrets and its log.
 pub struct Session {
     deadline: Instant,
     timeout: Duration,
-    client: Arc<Client>,
+    tls: Arc<ClientConfig>,
     pub redactor: Redactor,
     pub calls: CallLog,
 }
@@ -241,7 +154,7 @@ impl Session {
         Ok(Session {
             deadline: Instant::now() + timeout,
             timeout,
-            client: client_for(extra_root_pem)?,
+            tls: crate::tls::config_for(extra_root_pem)?,
             redactor,
             calls: CallLog::default(),
         })
@@ -311,19 +224,24 @@ impl Session {
             Method::Put => reqwest::Method::PUT,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let mut builder = self.client.request(method, url).timeout(remaining);
-        for (name, value) in &exchange.headers {
-            builder = builder.header(*name, value);
-        }
-        if let Some(body) = form_body {
-            builder = builder.header("content-type", "application/x-www-form-urlencoded").body(body);
-        }
-        let result = builder.send().map_err(|e| self.classify(&e)).and_then(|response| {
+        let headers = exchange.headers.clone();
+        let sent = crate::transport::run(&self.tls, |client| async move {
+            let mut builder = client.request(method, url).timeout(remaining);
+            for (name, value) in headers {
+                builder = builder.header(name, value);
+            }
+            if let Some(body) = form_body {
+                builder = builder.header("content-type", "application/x-www-form-urlencoded").body(body);
+            }
+            let response = builder.send().await.map_err(Lost::Sending)?;
             let status = response.status().as_u16();
-            read_body(response)
-                .map(|body| Reply { status, body })
-                .map_err(|e| self.classify_read(e))
+            let body = read_body(response).await?;
+            Ok::<_, Lost>(Reply { status, body })
         });
+        let result = match sent {
+            Ok(answer) => answer.map_err(|lost| self.classify(lost)),
+            Err(unavailable) => Err(TransportError { failure: Failure::NotSent, message: format!("hostprov could not send the request: {unavailable}.") }),
+        };
         record.elapsed_ms = started.elapsed().as_millis() as u64;
         match &result {
             Ok(reply) => {
@@ -344,45 +262,39 @@ impl Session {
         }
     }
 
-    fn classify(&self, e: &reqwest::Error) -> TransportError {
-        if is_tls_failure(e) {
-            return TransportError {
-                failure: Failure::Tls,
-                message: "The provider's TLS certificate was not trusted; check the endpoint or add its CA in account.ca_cert_pem.".into(),
-            };
-        }
-        if e.is_connect() {
-            return TransportError {
-                failure: Failure::NotSent,
-                message: "Could not connect to the provider; check the endpoint and the network.".into(),
-            };
-        }
-        if e.is_timeout() {
-            return self.deadline_passed();
-        }
-        TransportError {
-            failure: Failure::AnswerLost,
-            message: "The connection to the provider broke before its answer arrived.".into(),
-        }
-    }
-
-    fn classify_read(&self, e: std::io::Error) -> TransportError {
-        let timed_out = e.kind() == std::io::ErrorKind::TimedOut
-            || e.get_ref().and_then(|inner| inner.downcast_ref::<reqwest::Error>()).is_some_and(|r| r.is_timeout());
-        if timed_out {
-            return self.deadline_passed();
-        }
-        if e.kind() == std::io::ErrorKind::InvalidData && e.to_string().contains("too large") {
-            return TransportError {
+    fn classify(&self, lost: Lost) -> TransportError {
+        match lost {
+            Lost::TooLarge => TransportError {
                 failure: Failure::AnswerLost,
                 message: format!("The provider's answer was larger than {MAX_BODY_BYTES} bytes and was not read."),
-            };
-        }
-        TransportError {
-            failure: Failure::AnswerLost,
-            message: "The connection to the provider broke while its answer was being read.".into(),
+            },
+            Lost::Sending(e) if is_tls_failure(&e) => TransportError {
+                failure: Failure::Tls,
+                message: "The provider's TLS certificate was not trusted; check the endpoint or add its CA in account.ca_cert_pem.".into(),
+            },
+            // A request that could not even be built was never sent.
+            Lost::Sending(e) if e.is_connect() || e.is_builder() => TransportError {
+                failure: Failure::NotSent,
+                message: "Could not connect to the provider; check the endpoint and the network.".into(),
+            },
+            Lost::Sending(e) | Lost::Reading(e) if e.is_timeout() => self.deadline_passed(),
+            Lost::Sending(_) => TransportError {
+                failure: Failure::AnswerLost,
+                message: "The connection to the provider broke before its answer arrived.".into(),
+            },
+            Lost::Reading(_) => TransportError {
+                failure: Failure::AnswerLost,
+                message: "The connection to the provider broke while its answer was being read.".into(),
+            },
         }
     }
+}
+
+/// Why an exchange under way produced no answer, before it is put in the envelope's words.
+enum Lost {
+    Sending(reqwest::Error),
+    Reading(reqwest::Error),
+    TooLarge,
 }
 
 /// Form-encodes pairs; `masked` writes `***` for every secret parameter, for the log.
@@ -402,13 +314,18 @@ fn with_query(base: &Url, pairs: &[(String, String)], masked: bool) -> Url {
     url
 }
 
-fn read_body(response: reqwest::blocking::Response) -> Result<String, std::io::Error> {
-    let mut bytes = Vec::new();
-    response.take(MAX_BODY_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_BODY_BYTES {
-        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "body too large"));
+async fn read_body(mut response: reqwest::Response) -> Result<String, Lost> {
+    if response.content_length().is_some_and(|length| length > MAX_BODY_BYTES) {
+        return Err(Lost::TooLarge);
     }
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Lost::Reading)? {
+        if (bytes.len() + chunk.len()) as u64 > MAX_BODY_BYTES {
+            return Err(Lost::TooLarge);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// Whether a certificate problem is behind the error, however deeply hyper and tokio wrapped it

@@ -24,6 +24,8 @@ pub mod providers;
 pub mod request;
 pub mod response;
 pub mod secret;
+pub mod tls;
+mod transport;
 pub mod spelling;
 
 pub use operation::Operation;

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
 /// repeat (a grandchild may get the id of a grandparent that has exited); the fork count,
 /// raised in every child by a `pthread_atfork` handler, cannot.
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct Epoch {
+pub struct Epoch {
     pid: u32,
     forks: u64,
 }
@@ -27,7 +27,8 @@ extern "C" fn count_fork_in_child() {
 }
 
 impl Epoch {
-    fn now() -> Epoch {
+    /// The calling process and fork.
+    pub fn now() -> Epoch {
         // Not a `Once`: one left half-run by another thread at a fork would block the child.
         if !HANDLER_REGISTERED.swap(true, Ordering::SeqCst) {
             // SAFETY: the handler only touches an atomic. glibc unregisters it if the library
