@@ -31,9 +31,10 @@ fn signup_answers_a_bare_integer_and_the_customer_is_listed_with_its_email() {
     let answer = sign_up(&env, &SIGNUP);
     assert_eq!(answer.status, 200, "{answer:?}");
     let id: u64 = answer.body.trim().parse().unwrap_or_else(|_| panic!("a bare integer: {answer:?}"));
+    let id_text = id.to_string();
     assert!(answer.body.ends_with('\n'));
     let listed = env.admin("customers");
-    let customer = listed.as_array().unwrap().iter().find(|c| c["customer_id"] == id.to_string()).cloned().expect("listed");
+    let customer = listed.as_array().unwrap().iter().find(|c| c["customer_id"] == id_text.as_str()).cloned().expect("listed");
     assert_eq!((customer["email"].as_str(), customer["name"].as_str(), customer["status"].as_str()), (Some("new.customer@example.com"), Some("New Customer"), Some("active")));
 
     let second = sign_up(&env, &changed(&SIGNUP, &[("username", "second@example.com")]));

@@ -22,7 +22,7 @@ pub const LOGIN_TOKEN_TTL_S: i64 = 120;
 pub fn suspension(world: &mut World, req: &SimRequest, suspend: bool) -> Reply {
     let id = required(req, "customer-id")?;
     required(req, "reason")?;
-    let customer = world.lb.customers.get_mut(id).ok_or_else(|| no_entity())?;
+    let customer = world.lb.customers.get_mut(id).ok_or_else(no_entity)?;
     if customer.suspended == suspend {
         let state = if suspend { "already suspended" } else { "not suspended" };
         return Err(error(format!("Customer {id} is {state}.")));
@@ -119,6 +119,9 @@ fn status_name(customer: &Customer) -> &'static str {
     }
 }
 
+/// A customer's field that a search filter matches part of.
+type TextField = fn(&Customer) -> &str;
+
 /// `customers/search.json`: customers matching every filter given — `username`, `name`,
 /// `company`, `city` and `state` as case-insensitive parts of the value (the live search
 /// matches loosely), `country` exactly, `customer-id` and `status` repeatable — by id, one page
@@ -126,8 +129,8 @@ fn status_name(customer: &Customer) -> &'static str {
 pub fn search(world: &mut World, req: &SimRequest) -> Reply {
     let (customer_ids, statuses) = (listed(req, "customer-id"), listed(req, "status"));
     let part = |name: &str| req.param(name).filter(|v| !v.is_empty()).map(str::to_lowercase);
-    let text_filters: Vec<(String, fn(&Customer) -> &str)> = [
-        ("username", (|c: &Customer| c.profile.username.as_str()) as fn(&Customer) -> &str),
+    let text_filters: Vec<(String, TextField)> = [
+        ("username", (|c: &Customer| c.profile.username.as_str()) as TextField),
         ("name", |c| c.name.as_str()),
         ("company", |c| c.profile.company.as_str()),
         ("city", |c| c.profile.city.as_str()),
