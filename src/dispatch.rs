@@ -9,7 +9,7 @@ use crate::operation::Operation;
 use crate::providers::{self, Call, OperationSpec, ProviderSpec};
 use crate::request::{self, printable, Request};
 use crate::response::{envelope, Error, ErrorCode, Outcome, Subject};
-use crate::secret::Redactor;
+use crate::secret::{is_secret_parameter, Redactor};
 
 /// Runs one operation on a request's JSON text; always returns an envelope.
 pub fn run(operation: Operation, text: &str) -> String {
@@ -43,6 +43,12 @@ fn redactor_for(request: &Request) -> Redactor {
     let account = &request.account;
     for secret in [&account.api_key, &account.api_token, &account.secret].into_iter().flatten() {
         redactor.add_secret(secret);
+    }
+    // Secrets a panel passes among a product's fields: a sign-up's password, a customer's token.
+    for (key, value) in &request.service.options {
+        if let (true, Some(text)) = (is_secret_parameter(key), value.as_str()) {
+            redactor.add(text);
+        }
     }
     redactor
 }

@@ -67,9 +67,10 @@ fn unknown_provider_product_and_operation_have_their_own_codes() {
     common::expect_error(&create(br#"{"provider":"logicboxes","product":"vps"}"#), "unknown_product");
     let e = take(unsafe { hostprov_call(c"reboot".as_ptr(), c"{}".as_ptr()) });
     common::expect_error(&e, "unsupported_operation");
-    let e = create(br#"{"provider":"logicboxes","product":"customer","account":{"auth_userid":"1","api_key":"k"}}"#);
+    let request = cr#"{"provider":"logicboxes","product":"customer","account":{"auth_userid":"1","api_key":"k"}}"#;
+    let e = take(unsafe { hostprov_call(c"renew".as_ptr(), request.as_ptr()) });
     let error = common::expect_error(&e, "unsupported_operation");
-    assert!(error["message"].as_str().unwrap().contains("LogicBoxes API has no create"), "{error}");
+    assert!(error["message"].as_str().unwrap().contains("LogicBoxes API has no renew"), "{error}");
 }
 
 #[test]

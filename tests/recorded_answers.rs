@@ -153,17 +153,22 @@ fn every_recorded_error_is_an_error_with_the_providers_own_text() {
 }
 
 #[test]
-fn an_error_from_the_order_search_never_becomes_a_new_order_nor_a_plain_failure() {
+fn an_error_from_a_search_never_becomes_a_new_order_or_customer_nor_a_plain_failure() {
     let server = Replay::start();
-    let service = json!({"domain": "example.com", "customer_id": CUSTOMER, "plan_id": "178"});
-    for (text, _) in recorded_errors() {
-        server.clear();
-        server.answer("/api/sitelock/search.json", 500, text.clone());
-        server.answer("/api/sitelock/add.json", 200, recorded("businessemail-add.json"));
-        let answer = call("create", &request(&server, "sitelock", service.clone()));
-        let code = answer["error"]["code"].as_str().unwrap_or_default();
-        assert!(["outcome_unknown", "authentication_failed"].contains(&code), "{text}: {answer:#}");
-        assert!(server.seen("add.json").is_empty(), "{text}: nothing is ordered");
+    let cases = [
+        ("sitelock/search.json", "sitelock/add.json", "businessemail-add.json", request(&server, "sitelock", json!({"domain": "example.com", "customer_id": CUSTOMER, "plan_id": "178"}))),
+        ("customers/search.json", "customers/signup.json", "customers-signup.json", signup_request(&server, "new@email.com")),
+    ];
+    for (search, place, placed, create) in &cases {
+        for (text, _) in recorded_errors() {
+            server.clear();
+            server.answer(&format!("/api/{search}"), 500, text.clone());
+            server.answer(&format!("/api/{place}"), 200, recorded(placed));
+            let answer = call("create", create);
+            let code = answer["error"]["code"].as_str().unwrap_or_default();
+            assert!(["outcome_unknown", "authentication_failed"].contains(&code), "{text}: {answer:#}");
+            assert!(server.seen(place).is_empty(), "{text}: nothing is ordered or signed up");
+        }
     }
 }
 
@@ -207,22 +212,95 @@ fn a_new_domain_against_real_answers_orders_once_through_a_502_and_is_reconciled
     assert_eq!((searched.param("domain-name"), searched.param("customer-id")), (Some("example.com"), Some(CUSTOMER)));
 }
 
-/// Bodies of calls the library does not make yet, read as the API's payloads: a bare integer
-/// with its newline, JSON string tokens, string counts with dotted records, prices keyed by plan.
+const SIGNUP_FORM: &str = r#"{"email": "email@email.com", "name": "Customer Name", "company": "Customer Company",
+    "address": "Customer Address", "city": "City", "state": "State", "country": "US", "zipcode": "12345",
+    "phone_cc": "1", "phone": "1234567890", "password": "Recorded9pass"}"#;
+
+fn signup_request(server: &Replay, email: &str) -> Value {
+    let mut options: Value = serde_json::from_str(SIGNUP_FORM).unwrap();
+    options["email"] = json!(email);
+    request(server, "customer", json!({"options": options}))
+}
+
+#[test]
+fn a_bare_integer_answers_a_signup_and_the_recorded_search_reconciles_it() {
+    let server = Replay::start();
+    server.answer("/api/customers/search.json", 200, EMPTY_SEARCH);
+    server.answer("/api/customers/signup.json", 200, recorded("customers-signup.json"));
+    let answer = call("create", &signup_request(&server, "new@email.com"));
+    expect_ok(&answer);
+    assert_eq!((answer["data"]["customer_id"].as_str(), answer["data"]["reconciled"].as_bool()), (Some("30930235"), Some(false)));
+    assert_eq!(answer["provider_response"], 30930235);
+    let sent = &server.seen("signup.json")[0];
+    assert_eq!((sent.method.as_str(), sent.param("username"), sent.param("lang-pref")), ("POST", Some("new@email.com"), Some("en")));
+    assert!(!answer.to_string().contains("Recorded9pass"), "{answer:#}");
+
+    // The recorded search holds "email@email.com" as a dotted record with string counts.
+    server.clear();
+    server.answer("/api/customers/search.json", 200, recorded("customers-search.json"));
+    let answer = call("create", &signup_request(&server, "EMAIL@email.com"));
+    expect_ok(&answer);
+    assert_eq!((answer["data"]["customer_id"].as_str(), answer["data"]["reconciled"].as_bool()), (Some("24148486"), Some(true)));
+    assert_eq!(answer["data"]["email"], "email@email.com");
+    assert!(server.seen("signup.json").is_empty(), "the existing customer is answered, never signed up again");
+}
+
+#[test]
+fn recorded_customer_details_are_read_by_id_and_by_email() {
+    let server = Replay::start();
+    server.answer("/api/customers/details-by-id.json", 200, recorded("customers-details.json"));
+    server.answer("/api/customers/search.json", 200, recorded("customers-search.json"));
+    for service in [json!({"customer_id": "30930235"}), json!({"options": {"email": "email@email.com"}})] {
+        let answer = call("details", &request(&server, "customer", service.clone()));
+        expect_ok(&answer);
+        let data = &answer["data"];
+        assert_eq!((data["customer_id"].as_str(), data["email"].as_str(), data["name"].as_str()), (Some("30930235"), Some("email@email.com"), Some("Customer Name")), "{service}");
+        assert_eq!((data["company"].as_str(), data["country"].as_str(), data["status"].as_str()), (Some("Customer Company"), Some("US"), Some("active")));
+        assert_eq!(data["created_at"], "2025-04-23T00:57:02Z");
+        // The string "false" and the real false both survive as the API wrote them.
+        assert_eq!((answer["provider_response"]["ispasswdexpired"].clone(), answer["provider_response"]["isDominicanTaxConfiguredByParent"].clone()), (json!("false"), json!(false)));
+    }
+    let by_email = server.seen("details-by-id.json");
+    assert_eq!((by_email[0].param("customer-id"), by_email[1].param("customer-id")), (Some("30930235"), Some("24148486")), "the id the search found");
+    assert_eq!(server.seen("customers/search.json")[0].param("username"), Some("email@email.com"));
+}
+
+#[test]
+fn a_recorded_token_opens_the_panel_and_authenticates_its_customer() {
+    let server = Replay::start();
+    let token: String = serde_json::from_str(&recorded("customers-generate-token.json")).unwrap();
+    server.answer("/api/customers/generate-login-token.json", 200, recorded("customers-generate-token.json"));
+    let link = call("client_area_url", &request(&server, "customer", json!({"customer_id": "30930235", "client_ip": "203.0.113.9"})));
+    expect_ok(&link);
+    assert!(link["url"].as_str().unwrap().contains(&format!("userLoginId={token}")), "{link:#}");
+
+    server.answer("/api/customers/authenticate-token-without-history.json", 200, recorded("customers-authenticate-token.json"));
+    let answer = call("details", &request(&server, "customer", json!({"options": {"token": token}})));
+    expect_ok(&answer);
+    let data = &answer["data"];
+    assert_eq!((data["customer_id"].as_str(), data["name"].as_str(), data["email"].as_str()), (Some("30930235"), Some("Updated Name"), Some("email@email.com")));
+    assert_eq!((data["status"].as_str(), data["created_at"].as_str()), (Some("active"), Some("2025-04-23T00:57:02Z")));
+    assert_eq!(server.seen("authenticate-token-without-history.json")[0].param("token"), Some(token.as_str()));
+    assert!(!answer.to_string().contains(&token), "the customer's token is masked: {answer:#}");
+
+    for (text, _) in recorded_errors() {
+        server.clear();
+        server.answer("/api/customers/authenticate-token-without-history.json", 500, text.clone());
+        let refused = call("details", &request(&server, "customer", json!({"options": {"token": token}})));
+        let code = refused["error"]["code"].as_str().unwrap_or_default();
+        assert_eq!(code, "authentication_failed", "an error body never authenticates anybody: {text}");
+    }
+}
+
+/// Bodies of calls the library does not make, read as the API's payloads: a bare integer with
+/// its newline, JSON string tokens, prices keyed by plan.
 #[test]
 fn every_other_recorded_body_is_read_as_its_payload() {
     use hostprov::http::{Reply, Safety};
     use hostprov::providers::logicboxes::parse_reply;
     let read = |name: &str| parse_reply(&Reply { status: 200, body: recorded(name) }, Safety::Read).unwrap_or_else(|e| panic!("{name}: {e:?}"));
     assert_eq!(read("domains-orderid.json"), json!(84372632));
-    assert_eq!(read("customers-signup.json").as_u64().map(|id| id > 0), Some(true));
-    for token in ["customers-generate-token.json", "customers-generate-login-token.json"] {
-        assert!(read(token).as_str().is_some_and(|t| !t.contains('"') && t.len() > 8), "{token}");
-    }
-    assert_eq!(read("customers-details.json")["customerid"], "30930235");
-    assert_eq!(read("customers-authenticate-token.json")["customerid"], "30930235");
-    let search = read("customers-search.json");
-    assert_eq!((search["recsindb"].as_str(), search["1"]["customer.customerid"].as_str()), (Some("1"), Some("24148486")));
+    assert!(read("customers-generate-login-token.json").as_str().is_some_and(|t| !t.contains('"') && t.len() > 8));
     assert!(read("products-customer-price-sitelock.json")["sitelock"]["plans"]["178"]["add"]["1"].is_number());
     assert!(read("products-reseller-price-codeguard.json").is_object());
     assert_eq!(read("domains-details-by-name.json")["currentstatus"], "Active");

@@ -165,3 +165,38 @@ function test_login_token_appears_only_in_url(): void
     lacks(json_encode($envelope['calls'], JSON_UNESCAPED_SLASHES), $token, 'calls');
     lacks(json_encode($envelope['provider_response'], JSON_UNESCAPED_SLASHES), $token, 'provider_response');
 }
+
+/**
+ * A panel's first step: sign the client up by e-mail (once), then find the customer again by
+ * id, by e-mail, and by the token the control panel hands a customer it redirects.
+ */
+function test_customer_create_once_then_details_by_id_email_and_token(): void
+{
+    sandbox()->reset();
+    $password = 'Php9signup#ok';
+    $form = [
+        'email' => 'php.client@example.com', 'name' => 'PHP Client', 'company' => 'N/A', 'address' => '1 High Street',
+        'city' => 'London', 'state' => 'Greater London', 'country' => 'GB', 'zipcode' => 'EC1A 1AA',
+        'phone_cc' => '44', 'phone' => '2071234567', 'password' => $password,
+    ];
+    $created = client()->create(sandbox()->customerRequest(['options' => $form]));
+    same(false, $created['data']['reconciled'] ?? null, 'create: data.reconciled');
+    same(null, $created['order_id'], 'create: order_id');
+    $id = (string) ($created['data']['customer_id'] ?? '');
+    check($id !== '', 'create: data.customer_id');
+    lacks(json_encode($created, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE), $password, 'create: the envelope');
+    lacks(json_encode($created, JSON_UNESCAPED_SLASHES), rawurlencode($password), 'create: the envelope (URL-encoded)');
+
+    $again = client()->create(sandbox()->customerRequest(['options' => ['name' => 'Someone Else'] + $form]));
+    same([true, $id], [$again['data']['reconciled'] ?? null, $again['data']['customer_id'] ?? null], 'repeat: the same customer, reconciled');
+    same(1, count(receivedRequests('/customers/signup.json')), 'sign-ups sent');
+
+    $token = sandbox()->admin('POST', 'customer-token', json_encode(['customer_id' => $id]))['token'];
+    foreach (['id' => ['customer_id' => $id], 'e-mail' => ['options' => ['email' => $form['email']]], 'token' => ['options' => ['token' => $token]]] as $how => $service) {
+        $found = client()->details(sandbox()->customerRequest($service));
+        same([$id, 'php.client@example.com', 'active'], [$found['data']['customer_id'] ?? null, $found['data']['email'] ?? null, $found['data']['status'] ?? null], "details by {$how}");
+    }
+    $e = expectError('authentication_failed', fn () => client()->details(sandbox()->customerRequest(['options' => ['token' => 'forged-token-1234']])), 'details by a forged token');
+    lacks(json_encode($e->getEnvelope(), JSON_UNESCAPED_SLASHES), 'forged-token-1234', 'the forged token');
+    expectError('not_found', fn () => client()->details(sandbox()->customerRequest(['options' => ['email' => 'nobody@example.net']])), 'details by an unknown e-mail');
+}

@@ -32,6 +32,19 @@ pub fn handle(world: &mut World, req: &SimRequest, sub: &str) -> SimResponse {
                 Err(problem) => SimResponse::json(400, &json!({"error": problem})),
             }
         }
+        ("POST", "customer-token") => {
+            // What the control panel does when it redirects a customer to the reseller's site.
+            let body = serde_json::from_slice::<Value>(&req.body).unwrap_or(Value::Null);
+            let customer_id = body.get("customer_id").and_then(|id| id.as_str().map(str::to_owned).or_else(|| id.as_u64().map(|n| n.to_string())));
+            let now = world.now();
+            match customer_id.and_then(|id| world.lb.issue_redirect_token(&id, now)) {
+                Some(token) => {
+                    world.stats.tokens_issued += 1;
+                    ok(token)
+                }
+                None => SimResponse::json(404, &json!({"error": "send {\"customer_id\": …} of a LogicBoxes customer"})),
+            }
+        }
         ("GET", "faults") => ok(world.faults.view()),
         ("PUT", "faults") => {
             let settings = serde_json::from_slice::<Value>(&req.body).unwrap_or(Value::Null);

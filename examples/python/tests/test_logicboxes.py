@@ -161,3 +161,36 @@ def test_client_area_url(hp, clean, customer_request, customer_id):
 
     assert sandbox.admin(clean, "POST", "clock", {"advance_s": 121})["clock_offset_s"] == 121
     assert fetch_status(link) == 403
+
+
+def test_customer_create_once_then_details_by_id_email_and_token(hp, clean, account):
+    password = "Py9signup#ok"
+    form = {
+        "email": "py.client@example.com", "name": "Python Client", "company": "N/A", "address": "1 High Street",
+        "city": "London", "state": "Greater London", "country": "GB", "zipcode": "EC1A 1AA",
+        "phone_cc": "44", "phone": "2071234567", "password": password,
+    }
+    request = {"provider": "logicboxes", "product": "customer", "account": account}
+    created = hp.create({**request, "service": {"options": form}})
+    assert created["order_id"] is None
+    assert created["data"]["reconciled"] is False
+    customer_id = created["data"]["customer_id"]
+    for spelling in (password, urllib.parse.quote(password), urllib.parse.quote_plus(password)):
+        assert spelling not in json.dumps(created)
+
+    again = hp.create({**request, "service": {"options": {**form, "name": "Someone Else"}}})
+    assert (again["data"]["customer_id"], again["data"]["reconciled"]) == (customer_id, True)
+    assert len(sandbox.received(clean, "/customers/signup.json")) == 1
+    assert [c["email"] for c in sandbox.admin(clean, "GET", "customers") if c["customer_id"] == customer_id] == [form["email"]]
+
+    token = sandbox.admin(clean, "POST", "customer-token", {"customer_id": customer_id})["token"]
+    for service in ({"customer_id": customer_id}, {"options": {"email": form["email"]}}, {"options": {"token": token}}):
+        found = hp.details({**request, "service": service})
+        assert (found["data"]["customer_id"], found["data"]["email"], found["data"]["status"]) == (customer_id, form["email"], "active")
+        assert found["data"]["created_at"].endswith("Z")
+
+    with pytest.raises(AuthenticationFailed) as info:
+        hp.details({**request, "service": {"options": {"token": "forged-token-1234"}}})
+    assert "forged-token-1234" not in json.dumps(info.value.envelope)
+    with pytest.raises(NotFound):
+        hp.details({**request, "service": {"options": {"email": "nobody@example.net"}}})

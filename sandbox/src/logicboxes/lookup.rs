@@ -1,10 +1,11 @@
 //! `<product>/details.json` and `<product>/orderid.json`: reading orders, deleted ones included.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::catalog::Product;
+use super::paging::{self, listed};
 use super::params::required;
-use super::reply::{error, no_website, Reply};
+use super::reply::{no_website, Reply};
 use super::store::Order;
 use crate::state::{World, DEFAULT_LB_USERID};
 use crate::wire::{SimRequest, SimResponse};
@@ -61,10 +62,7 @@ pub fn order_id(world: &mut World, req: &SimRequest, product: &Product) -> Reply
 /// strings, records sit under `"1"…"n"` with dotted keys; nothing found is
 /// `{"recsonpage":"0","recsindb":"0"}` with HTTP 200.
 pub fn search(world: &mut World, req: &SimRequest, product: &Product) -> Reply {
-    let page_size = bounded(req, "no-of-records", 10, 500)?;
-    let page_no = bounded(req, "page-no", 1, u64::MAX)?;
-    let listed = |name: &str| req.params.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect::<Vec<_>>();
-    let (order_ids, customer_ids, statuses) = (listed("order-id"), listed("customer-id"), listed("status"));
+    let (order_ids, customer_ids, statuses) = (listed(req, "order-id"), listed(req, "customer-id"), listed(req, "status"));
     let domain = req.param("domain-name").filter(|d| !d.is_empty());
     let matching: Vec<&Order> = world
         .lb
@@ -76,15 +74,7 @@ pub fn search(world: &mut World, req: &SimRequest, product: &Product) -> Reply {
         .filter(|o| statuses.is_empty() || statuses.contains(&o.status.provider_name()))
         .filter(|o| domain.is_none_or(|d| o.domain.eq_ignore_ascii_case(d)))
         .collect();
-    let skip = usize::try_from((page_no - 1).saturating_mul(page_size)).unwrap_or(usize::MAX);
-    let page: Vec<&Order> = matching.iter().copied().skip(skip).take(page_size as usize).collect();
-    let mut body = Map::new();
-    body.insert("recsonpage".into(), page.len().to_string().into());
-    body.insert("recsindb".into(), matching.len().to_string().into());
-    for (n, order) in page.iter().enumerate() {
-        body.insert((n + 1).to_string(), search_record(order, product));
-    }
-    Ok(SimResponse::json(200, &Value::Object(body)))
+    paging::answer(req, &matching, |order| search_record(order, product))
 }
 
 fn search_record(order: &Order, product: &Product) -> Value {
@@ -99,13 +89,4 @@ fn search_record(order: &Order, product: &Product) -> Value {
         "entitytype.entitytypename": product.name,
         "entitytype.entitytypekey": product.key,
     })
-}
-
-/// A required whole number within the API's bounds.
-fn bounded(req: &SimRequest, name: &str, min: u64, max: u64) -> Result<u64, SimResponse> {
-    let raw = required(req, name)?;
-    raw.parse::<u64>()
-        .ok()
-        .filter(|n| (min..=max).contains(n))
-        .ok_or_else(|| error(format!("{name} must be a whole number from {min} to {max}, not {raw}")))
 }

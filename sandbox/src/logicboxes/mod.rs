@@ -11,6 +11,7 @@ mod catalog;
 mod customers;
 mod lifecycle;
 mod lookup;
+mod paging;
 mod params;
 mod plan_change;
 mod reply;
@@ -69,6 +70,11 @@ fn find_call(call: &str) -> Option<Call> {
         "customers/suspend.json" => ("POST", |w, r| customers::suspension(w, r, true)),
         "customers/unsuspend.json" => ("POST", |w, r| customers::suspension(w, r, false)),
         "customers/generate-login-token.json" => ("GET", customers::generate_login_token),
+        "customers/signup.json" => ("POST", customers::signup),
+        "customers/details.json" => ("GET", customers::details),
+        "customers/details-by-id.json" => ("GET", customers::details_by_id),
+        "customers/search.json" => ("GET", customers::search),
+        "customers/authenticate-token-without-history.json" => ("GET", customers::authenticate_token),
         "billing/reseller-balance.json" => ("GET", customers::reseller_balance),
         "orders/suspend.json" => ("POST", suspension::suspend),
         "orders/unsuspend.json" => ("POST", suspension::unsuspend),

@@ -1,8 +1,13 @@
 //! The account every sandbox starts with (and returns to on reset).
 
-use super::store::{Customer, LbState, Order, OrderStatus, MONTH_S};
+use super::store::{Customer, LbState, Order, OrderStatus, Profile, MONTH_S};
 
-const CUSTOMERS: [(&str, &str); 3] = [("99", "Jane Doe"), ("1001", "Example Hosting Ltd"), ("1002", "Acme Web")];
+/// (id, name, e-mail address).
+const CUSTOMERS: [(&str, &str, &str); 3] = [
+    ("99", "Jane Doe", "jane@seeded-customers.example"),
+    ("1001", "Example Hosting Ltd", "billing@example-hosting.example"),
+    ("1002", "Acme Web", "admin@acme-web.example"),
+];
 
 /// Orders of products without API paths of their own here, reachable through the generic
 /// `orders/…` calls and the control panel: (product key, category, domain, customer).
@@ -17,10 +22,7 @@ const ORDER_TERM_MONTHS: u32 = 12;
 impl LbState {
     /// The seeded account; `now` dates the seeded orders, which run for a year.
     pub fn seeded(now: i64) -> Self {
-        let customers = CUSTOMERS
-            .into_iter()
-            .map(|(id, name)| (id.to_owned(), Customer { id: id.to_owned(), name: name.to_owned(), suspended: false }))
-            .collect();
+        let customers = CUSTOMERS.into_iter().map(|(id, name, email)| (id.to_owned(), seeded_customer(id, name, email, now))).collect();
         let mut lb = LbState::new(customers);
         for (product, category, domain, customer_id) in ORDERS {
             lb.place(|id| Order {
@@ -39,4 +41,20 @@ impl LbState {
         }
         lb
     }
+}
+
+fn seeded_customer(id: &str, name: &str, email: &str, now: i64) -> Customer {
+    let profile = Profile {
+        username: email.to_owned(),
+        company: name.to_owned(),
+        address: "1 Example Street".to_owned(),
+        city: "Springfield".to_owned(),
+        state: "Illinois".to_owned(),
+        country: "US".to_owned(),
+        zipcode: "62701".to_owned(),
+        phone_cc: "1".to_owned(),
+        phone: "2175550100".to_owned(),
+        language: "en".to_owned(),
+    };
+    Customer { id: id.to_owned(), name: name.to_owned(), suspended: false, profile, created_at: now }
 }

@@ -1,4 +1,4 @@
-//! What the sandbox remembers of the reseller's account: customers, login tokens and orders.
+//! What the sandbox remembers of the reseller's account: customers, their tokens and orders.
 //! Orders are never removed: a deleted order stays, with status Deleted, as at the live API.
 
 use std::collections::{BTreeMap, HashMap};
@@ -19,6 +19,24 @@ pub struct Customer {
     pub id: String,
     pub name: String,
     pub suspended: bool,
+    /// What the customer signed up with; the username is their e-mail address.
+    pub profile: Profile,
+    pub created_at: i64,
+}
+
+/// The sign-up form as the account keeps it.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    pub username: String,
+    pub company: String,
+    pub address: String,
+    pub city: String,
+    pub state: String,
+    pub country: String,
+    pub zipcode: String,
+    pub phone_cc: String,
+    pub phone: String,
+    pub language: String,
 }
 
 #[derive(Debug, Clone)]
@@ -106,6 +124,8 @@ impl Order {
 pub struct LbState {
     pub customers: BTreeMap<String, Customer>,
     pub login_tokens: HashMap<String, LoginToken>,
+    /// Tokens the control panel hands a customer it redirects to the reseller's own site.
+    pub redirect_tokens: HashMap<String, LoginToken>,
     /// Keyed by id; ids only grow, so the last entry is the newest order.
     pub orders: BTreeMap<u64, Order>,
     next_order_id: u64,
@@ -120,6 +140,7 @@ impl LbState {
         LbState {
             customers,
             login_tokens: HashMap::new(),
+            redirect_tokens: HashMap::new(),
             orders: BTreeMap::new(),
             next_order_id: FIRST_ORDER_ID,
             next_action_id: FIRST_ACTION_ID,

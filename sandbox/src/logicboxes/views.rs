@@ -32,6 +32,7 @@ impl LbState {
                 "provider": "logicboxes",
                 "customer_id": c.id,
                 "name": c.name,
+                "email": c.profile.username,
                 "status": if c.suspended { "suspended" } else { "active" },
             }))
             .collect()
@@ -44,7 +45,7 @@ impl LbState {
         json!({
             "auth_userid": DEFAULT_LB_USERID,
             "api_key": DEFAULT_LB_API_KEY,
-            "customers": seeded.customers.values().map(|c| json!({"customer_id": c.id, "name": c.name})).collect::<Vec<_>>(),
+            "customers": seeded.customers.values().map(|c| json!({"customer_id": c.id, "name": c.name, "email": c.profile.username})).collect::<Vec<_>>(),
             "plans": plans_by_product(false),
             "paused_plans": plans_by_product(true),
             "orders": seeded.orders.values().map(|o| json!({

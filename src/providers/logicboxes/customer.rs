@@ -1,9 +1,34 @@
-//! The `customer` product: a reseller's customer account, suspended and opened as a whole.
+//! The `customer` product: a reseller's customer account, signed up, looked up, suspended and
+//! opened as a whole. Signing up and looking up live in the modules below.
+
+mod form;
+mod lookup;
+mod signup;
+
+pub use lookup::details;
+pub use signup::create;
 
 use super::api::Api;
 use super::panel;
 use crate::http::Safety;
+use crate::operation::Operation;
+use crate::providers::OperationSpec;
+use crate::request::Field;
 use crate::response::{Error, Outcome, Status};
+
+/// Sign-up: every field of the form in `service.options`, under readable names.
+pub const CREATE: OperationSpec = OperationSpec {
+    options_required: form::REQUIRED,
+    options_optional: form::OPTIONAL,
+    ..OperationSpec::new(Operation::Create, &[], &[])
+};
+
+/// Look-up by exactly one of id, e-mail, or the control panel's redirect token.
+pub const DETAILS: OperationSpec = OperationSpec {
+    options_optional: &["email", "token"],
+    required_one_of: &["service.customer_id", "service.options.email", "service.options.token"],
+    ..OperationSpec::new(Operation::Details, &[], &[Field::CustomerId])
+};
 
 pub fn suspension(api: &mut Api, suspend: bool) -> Result<Outcome, Error> {
     let customer_id = api.id(|s| &s.customer_id);

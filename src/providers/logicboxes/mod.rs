@@ -67,9 +67,11 @@ static SPEC: ProviderSpec = ProviderSpec {
         ProductSpec {
             key: "customer",
             operations: &[
+                customer::CREATE,
                 op(Op::Suspend, &[F::CustomerId], &[F::Reason]),
                 op(Op::Unsuspend, &[F::CustomerId], &[F::Reason]),
                 link(&[F::CustomerId, F::ClientIp], &[]),
+                customer::DETAILS,
             ],
         },
         ProductSpec {
@@ -108,6 +110,8 @@ fn product_operation(api: &mut api::Api, product: &ProductSpec, operation: Op) -
         ("customer", Op::Suspend) => customer::suspension(api, true),
         ("customer", Op::Unsuspend) => customer::suspension(api, false),
         ("customer", Op::ClientAreaUrl) => customer::login_url(api),
+        ("customer", Op::Create) => customer::create(api),
+        ("customer", Op::Details) => customer::details(api),
         ("order", Op::ClientAreaUrl) => orders::order_login_url(api),
         (_, Op::Suspend) => orders::suspension(api, product, true),
         (_, Op::Unsuspend) => orders::suspension(api, product, false),

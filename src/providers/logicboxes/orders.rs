@@ -300,7 +300,7 @@ pub fn fetch_details(api: &mut Api, product: &ProductSpec, order_id: &str) -> Re
     Ok(Outcome { order_id: text("entityid"), status, data, provider_response: body, ..Outcome::default() })
 }
 
-fn status_of(current: &str) -> Option<Status> {
+pub(super) fn status_of(current: &str) -> Option<Status> {
     match current.to_ascii_lowercase().as_str() {
         "active" => Some(Status::Active),
         "suspended" => Some(Status::Suspended),
@@ -312,7 +312,7 @@ fn status_of(current: &str) -> Option<Status> {
 
 /// LogicBoxes times are epoch seconds, as a string or a number; zero (`"0000000000"` in a
 /// quote) means no date.
-fn epoch_to_rfc3339(value: &Value) -> Option<String> {
+pub(super) fn epoch_to_rfc3339(value: &Value) -> Option<String> {
     let seconds: i64 = api::text(value)?.parse().ok().filter(|s| *s != 0)?;
     let time = time::OffsetDateTime::from_unix_timestamp(seconds).ok()?;
     time.format(&time::format_description::well_known::Rfc3339).ok()

@@ -1,5 +1,5 @@
-//! `<product>/search.json`: which orders exist, decided from counts and ids, never from the
-//! wording of an error message.
+//! `<product>/search.json` and `customers/search.json`: which orders and customers exist,
+//! decided from counts and ids, never from the wording of an error message.
 //!
 //! The live API answers "no such order" for a domain with an HTTP 500 whose text differs by call
 //! and by product (`Website doesn't exist for …`, `No Entity found …`, undocumented for most
@@ -46,23 +46,38 @@ pub struct Filter<'f> {
 /// Every order of `product` matching the filter, oldest first.
 pub fn orders(api: &mut Api, product: &ProductSpec, filter: &Filter) -> Result<Vec<Found>, Error> {
     let path = format!("{}/search.json", product.key);
+    let mut filters = vec![("domain-name", filter.domain)];
+    if let Some(customer) = filter.customer_id {
+        filters.push(("customer-id", customer));
+    }
+    let mut found = every_record(api, &path, &filters, record)?;
+    found.retain(|order| matches(order, filter));
+    found.sort_by_key(|order| order.order_id);
+    Ok(found)
+}
+
+/// Every record a `search.json` call finds for `filters`, page after page, each read by
+/// `record`. The counts must add up: a search that cannot be read completely says nothing
+/// about whether something exists.
+pub fn every_record<T>(
+    api: &mut Api,
+    path: &str,
+    filters: &[(&str, &str)],
+    record: fn(&Value) -> Option<T>,
+) -> Result<Vec<T>, Error> {
     let page_size = PAGE_SIZE.to_string();
     let mut found = Vec::new();
     for page in 1..=MAX_PAGES {
         let page_no = page.to_string();
-        let mut params = vec![("no-of-records", page_size.as_str()), ("page-no", page_no.as_str()), ("domain-name", filter.domain)];
-        if let Some(customer) = filter.customer_id {
-            params.push(("customer-id", customer));
-        }
-        let body = api.get(&path, &params)?;
-        let page = read_page(&body)?;
+        let mut params = vec![("no-of-records", page_size.as_str()), ("page-no", page_no.as_str())];
+        params.extend_from_slice(filters);
+        let body = api.get(path, &params)?;
+        let page = read_page(&body, record)?;
         found.extend(page.records);
         if found.len() >= page.total || page.on_page == 0 {
             if found.len() < page.total {
                 return Err(incomplete());
             }
-            found.retain(|order| matches(order, filter));
-            found.sort_by_key(|order| order.order_id);
             return Ok(found);
         }
     }
@@ -75,15 +90,15 @@ fn matches(order: &Found, filter: &Filter) -> bool {
     domain_ok && customer_ok
 }
 
-struct Page {
+struct Page<T> {
     total: usize,
     on_page: usize,
-    records: Vec<Found>,
+    records: Vec<T>,
 }
 
 /// A page of results, or an error when its counts and records disagree: a page that cannot be
 /// read completely says nothing about whether an order exists.
-fn read_page(body: &Value) -> Result<Page, Error> {
+fn read_page<T>(body: &Value, record: fn(&Value) -> Option<T>) -> Result<Page<T>, Error> {
     let count = |key: &str| body.get(key).and_then(number).ok_or_else(|| malformed("a search answer without its counts"));
     let total = count("recsindb")? as usize;
     let on_page = count("recsonpage")? as usize;
@@ -91,7 +106,7 @@ fn read_page(body: &Value) -> Result<Page, Error> {
         return Err(malformed("a search answer whose counts do not add up"));
     }
     let records = (1..=on_page)
-        .map(|n| body.get(n.to_string()).and_then(record).ok_or_else(|| malformed("a search answer with a record missing or without its order id")))
+        .map(|n| body.get(n.to_string()).and_then(record).ok_or_else(|| malformed("a search answer with a record missing or without its id")))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Page { total, on_page, records })
 }
@@ -107,7 +122,7 @@ fn record(value: &Value) -> Option<Found> {
 }
 
 /// LogicBoxes counts and ids arrive as strings or as numbers.
-fn number(value: &Value) -> Option<u64> {
+pub fn number(value: &Value) -> Option<u64> {
     match value {
         Value::String(s) => s.trim().parse().ok(),
         Value::Number(n) => n.as_u64(),
@@ -120,7 +135,7 @@ fn malformed(what: &str) -> Error {
 }
 
 fn incomplete() -> Error {
-    malformed("more orders for this domain than one search can list")
+    malformed("more matches than one search can list")
 }
 
 #[cfg(test)]
@@ -134,7 +149,7 @@ mod tests {
             "recsonpage": "2", "recsindb": "2",
             "1": {"orders.orderid": "84311819", "entity.customerid": "25", "entity.description": "a.example", "entity.currentstatus": "Active"},
             "2": {"orders.orderid": 84311820, "entity.customerid": 25, "entity.description": "a.example", "entity.currentstatus": "Deleted"},
-        }))
+        }), record)
         .unwrap();
         assert_eq!((page.total, page.on_page), (2, 2));
         assert_eq!(page.records[0].order_id, 84311819);
@@ -144,7 +159,7 @@ mod tests {
 
     #[test]
     fn nothing_found_is_zero_counts() {
-        let page = read_page(&json!({"recsonpage": "0", "recsindb": "0"})).unwrap();
+        let page = read_page(&json!({"recsonpage": "0", "recsindb": "0"}), record).unwrap();
         assert!(page.records.is_empty());
         assert_eq!(page.total, 0);
     }
@@ -159,7 +174,7 @@ mod tests {
             json!({"recsonpage": "none", "recsindb": "0"}),
             json!(true),
         ] {
-            assert!(read_page(&body).is_err(), "{body}");
+            assert!(read_page(&body, record).is_err(), "{body}");
         }
     }
 }
