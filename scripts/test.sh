@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-tools.sh
 cargo build --workspace --quiet
-cargo test --workspace
+cargo test --workspace --no-fail-fast
 # Again under the sandbox's mixed error style, so that no test passes by one spelling of an error.
-HOSTPROV_SANDBOX_ERROR_STYLE=mixed cargo test -p hostprov --tests
+HOSTPROV_SANDBOX_ERROR_STYLE=mixed cargo test -p hostprov --tests --no-fail-fast
 scripts/fuzz.sh

@@ -57,6 +57,8 @@ fn a_batch_of_suspends_with_one_malformed_item_suspends_the_rest_and_reports_tha
 #[test]
 fn each_result_is_what_the_single_call_answers() {
     let env = Env::new();
+    // Compared answer for answer: the error shapes must not rotate between the two calls.
+    env.admin_put("config", json!({"error_style": "standard"}));
     let ids = orders(&env, 2);
     let items = [
         ("details", env.lb(Some("sitelock"), json!({"order_id": ids[0]}))),
