@@ -308,3 +308,27 @@ fn plans_are_listed_for_dropdowns() {
     }
     assert!(sitelock["data"]["plans"].as_array().unwrap().iter().all(|p| p["product"] == "sitelock"));
 }
+
+#[test]
+fn a_new_domain_through_mixed_errors_and_a_502_after_add_is_ordered_once() {
+    let env = Env::new();
+    env.admin_put("config", json!({"error_style": "mixed"}));
+    env.admin_put("faults", json!({"rate": 1, "kinds": ["json_502"], "methods": ["POST"], "seed": 8}));
+    let service = json!({"domain": "brand-new.example", "customer_id": env.first_customer(), "plan_id": env.lb_plan("sitelock", None)});
+    let first = call("create", &env.lb(Some("sitelock"), service.clone()));
+    expect_ok(&first);
+    assert_eq!(first["data"]["reconciled"], true, "the 502 came after the order was placed: {first:#}");
+    assert_eq!(env.received("sitelock/add.json").len(), 1);
+    env.admin_put("faults", json!({"rate": 0}));
+    let again = call("create", &env.lb(Some("sitelock"), service));
+    expect_ok(&again);
+    assert_eq!((again["order_id"].clone(), again["data"]["reconciled"].clone()), (first["order_id"].clone(), json!(true)));
+    let orders = env.admin("orders");
+    let for_domain = orders.as_array().unwrap().iter().filter(|o| o["domain"] == "brand-new.example").count();
+    assert_eq!(for_domain, 1, "{orders:#}");
+    // Under the mixed style a refusal in any spelling is still read as the API's refusal.
+    for _ in 0..6 {
+        let refused = call("details", &env.lb(Some("sitelock"), json!({"order_id": "999"})));
+        assert_eq!(refused["error"]["provider_message"], "No Entity found for Entityid", "{refused:#}");
+    }
+}
