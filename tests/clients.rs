@@ -66,6 +66,17 @@ fn c_client_and_c_tests_compile_with_werror_and_run_clean_under_valgrind() {
     let output = run("C client", Command::new(&client).arg(env.url()).arg(&customer));
     assert!(String::from_utf8_lossy(&output.stdout).contains("unsuspend -> {\"ok\":true"));
 
+    let customers: Vec<String> = env.lb_fixture("customers").as_array().unwrap().iter().map(|c| c["customer_id"].as_str().unwrap().to_owned()).collect();
+    let batch = compile_c("hostprov_batch.c", &[]);
+    let output = run("C batch", Command::new(&batch).arg(env.url()).args(&customers));
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(printed.contains("unsuspend -> {\"ok\":true,\"api_version\":1,\"operation\":\"batch\""), "{printed}");
+    assert_eq!(printed.matches("\"status\":\"suspended\"").count(), customers.len(), "{printed}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains(&format!("] {0}/{0}", customers.len())), "the progress bar is drawn");
+    for customer in &customers {
+        assert_eq!(env.customer_status(customer), "active");
+    }
+
     let tests = compile_c("test_hostprov.c", &[]);
     let output = run(
         "C tests under valgrind",
@@ -74,7 +85,8 @@ fn c_client_and_c_tests_compile_with_werror_and_run_clean_under_valgrind() {
             .args(["--show-leak-kinds=definite,indirect", "--track-origins=yes", "--quiet"])
             .arg(&tests)
             .arg(env.url())
-            .arg(&customer),
+            .arg(&customer)
+            .arg(env.lb_plan("sitelock", None)),
     );
     assert!(String::from_utf8_lossy(&output.stdout).contains(" passed, 0 failed"));
 }
@@ -88,6 +100,7 @@ fn c_tests_run_clean_under_address_and_undefined_behaviour_sanitizers() {
         Command::new(&tests)
             .arg(env.url())
             .arg(env.first_customer())
+            .arg(env.lb_plan("sitelock", None))
             .env("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:exitcode=99")
             .env("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1"),
     );

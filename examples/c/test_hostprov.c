@@ -1,6 +1,6 @@
 /*
  * C tests of the hostprov ABI, run by `cargo test` (tests/clients.rs) with -Wall -Werror and
- * under valgrind. Usage: test_hostprov SANDBOX_URL CUSTOMER_ID
+ * under valgrind and ASan/UBSan. Usage: test_hostprov SANDBOX_URL CUSTOMER_ID SITELOCK_PLAN_ID
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -42,12 +42,120 @@ static char *request_for(const char *url, const char *customer, const char *api_
     return buf;
 }
 
+#define BATCH_ORDERS 5
+#define MALFORMED_AT 2 /* the malformed item's place in the batch */
+
+/* What the progress callback saw, through its user pointer. */
+struct progress_log {
+    uint32_t done[BATCH_ORDERS + 2], total[BATCH_ORDERS + 2];
+    int calls;
+};
+
+static void record_progress(uint32_t done, uint32_t total, void *user) {
+    struct progress_log *log = user;
+    if (log->calls < BATCH_ORDERS + 2) {
+        log->done[log->calls] = done;
+        log->total[log->calls] = total;
+    }
+    log->calls++;
+}
+
+/* Copies the envelope's `"order_id":"…"` into id (size bytes); 0 when there is none. */
+static int order_id_of(const char *envelope, char *id, size_t size) {
+    const char *key = "\"order_id\":\"";
+    const char *at = strstr(envelope, key);
+    if (at == NULL) return 0;
+    at += strlen(key);
+    size_t len = strcspn(at, "\"");
+    if (len == 0 || len >= size) return 0;
+    memcpy(id, at, len);
+    id[len] = '\0';
+    return 1;
+}
+
+static char *sitelock_request(const char *url, const char *service) {
+    static char buf[2048];
+    snprintf(buf, sizeof buf,
+             "{\"provider\":\"logicboxes\",\"product\":\"sitelock\","
+             "\"account\":{\"auth_userid\":\"100000\",\"api_key\":\"sandbox-key\",\"base_url\":\"%s/logicboxes\"},"
+             "\"service\":%s}",
+             url, service);
+    return buf;
+}
+
+/* A batch of suspends with one malformed item: the others are suspended, that one alone fails,
+ * results come in input order, progress is reported (done, total) after each item. */
+static void batch_of_suspends(const char *url, const char *customer, const char *plan) {
+    char ids[BATCH_ORDERS][32], service[256];
+    for (int i = 0; i < BATCH_ORDERS; i++) {
+        snprintf(service, sizeof service, "{\"domain\":\"c-batch-%d.example\",\"customer_id\":\"%s\",\"plan_id\":\"%s\"}",
+                 i, customer, plan);
+        char *created = hostprov_create(sitelock_request(url, service));
+        int placed = order_id_of(created, ids[i], sizeof ids[i]);
+        if (!placed) fprintf(stderr, "envelope: %s\n", created);
+        CHECK(placed, "a SiteLock order is placed");
+        hostprov_string_free(created);
+        if (!placed) return;
+    }
+
+    static char batch[16384];
+    size_t used = (size_t)snprintf(batch, sizeof batch, "{\"requests\":[");
+    for (int item = 0, order = 0; item < BATCH_ORDERS + 1; item++) {
+        if (item == MALFORMED_AT) {
+            snprintf(service, sizeof service, "{\"order_id\":[\"not\",\"an\",\"id\"]}");
+        } else {
+            snprintf(service, sizeof service, "{\"order_id\":\"%s\",\"reason\":\"Overdue invoice\"}", ids[order++]);
+        }
+        used += (size_t)snprintf(batch + used, sizeof batch - used, "%s{\"operation\":\"suspend\",\"request\":%s}",
+                                 item == 0 ? "" : ",", sitelock_request(url, service));
+    }
+    snprintf(batch + used, sizeof batch - used, "],\"options\":{\"concurrency\":3}}");
+
+    struct progress_log log = {.calls = 0};
+    char *answer = hostprov_batch_with_progress(batch, record_progress, &log);
+    const char *head = "{\"ok\":true,\"api_version\":1,\"operation\":\"batch\",\"results\":[";
+    CHECK(strncmp(answer, head, strlen(head)) == 0, "the batch envelope");
+    /* Each order's result, in input order, with the malformed item's error between the 2nd and 3rd. */
+    const char *previous = answer, *malformed = strstr(answer, "\"code\":\"invalid_request\"");
+    CHECK(malformed != NULL, "the malformed item is invalid_request");
+    for (int i = 0; i < BATCH_ORDERS; i++) {
+        char needle[96];
+        snprintf(needle, sizeof needle, "\"order_id\":\"%s\",\"status\":\"suspended\"", ids[i]);
+        const char *at = strstr(answer, needle);
+        CHECK(at != NULL && at > previous, "each order suspended, in input order");
+        if (i == MALFORMED_AT && at != NULL) CHECK(malformed != NULL && malformed < at && malformed > previous,
+                                                   "the malformed item's error in its place");
+        if (at != NULL) previous = at;
+    }
+    CHECK(strstr(answer, "service.order_id") != NULL, "the malformed item's message names the field");
+    const char *error = answer;
+    int errors = 0;
+    while ((error = strstr(error, "\"ok\":false")) != NULL) errors++, error++;
+    CHECK(errors == 1, "that item alone fails");
+    hostprov_string_free(answer);
+
+    CHECK(log.calls == BATCH_ORDERS + 1, "progress after each item");
+    for (int i = 0; i < log.calls && i < BATCH_ORDERS + 1; i++) {
+        CHECK(log.done[i] == (uint32_t)i + 1 && log.total[i] == BATCH_ORDERS + 1, "progress (done, total) in order");
+    }
+    for (int i = 0; i < BATCH_ORDERS; i++) {
+        snprintf(service, sizeof service, "{\"order_id\":\"%s\"}", ids[i]);
+        expect(hostprov_details(sitelock_request(url, service)), "\"status\":\"suspended\"", "the provider has the order suspended");
+    }
+
+    /* Without a callback, and refused as a whole. */
+    expect(hostprov_batch_with_progress("{\"requests\":[]}", NULL, NULL), "\"results\":[]", "no callback, no items");
+    expect(hostprov_batch("{\"requests\":[],\"options\":{\"concurrency\":17}}"), "\"code\":\"invalid_request\"",
+           "concurrency above the maximum");
+    expect(hostprov_batch(NULL), "\"operation\":\"batch\"", "NULL batch");
+}
+
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s SANDBOX_URL CUSTOMER_ID\n", argv[0]);
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s SANDBOX_URL CUSTOMER_ID SITELOCK_PLAN_ID\n", argv[0]);
         return 2;
     }
-    const char *url = argv[1], *customer = argv[2];
+    const char *url = argv[1], *customer = argv[2], *plan = argv[3];
 
     /* Versions are static strings: never freed. */
     CHECK(strcmp(hostprov_version(), "") != 0, "version is not empty");
@@ -89,6 +197,8 @@ int main(int argc, char **argv) {
     expect(hostprov_unsuspend(request_for(url, customer, "sandbox-key")), "\"status\":\"active\"", "unsuspend");
     expect(hostprov_client_area_url(request_for(url, customer, "sandbox-key")), "AutoLoginServlet?userLoginId=",
            "client_area_url");
+
+    batch_of_suspends(url, customer, plan);
 
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

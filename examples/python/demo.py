@@ -3,6 +3,7 @@
 - the LogicBoxes `customer`: test_connection, suspend, unsuspend, client_area_url;
 - a RackNap service: create → suspend → unsuspend → terminate;
 - a licence of each product (plesk, cpanel, virtuozzo): create → details → terminate;
+- a batch: SiteLock orders placed, then suspended, in one call each, behind a progress bar;
 
 after each step of a lifecycle, the envelope and what `/_sandbox/orders` says about the order,
 and then what every operation the API lacks answers.
@@ -188,6 +189,50 @@ def run_lifecycle(hp: HostProv, url: str, life: Lifecycle) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# A batch, as a nightly cron would send it
+
+BATCH_ORDERS = 40
+BAR_WIDTH = 30
+
+
+def progress_bar(label: str):
+    """A `progress(done, total)` callback drawing `label [#####.....] done/total` on one line."""
+
+    def draw(done: int, total: int) -> None:
+        filled = BAR_WIDTH * done // total
+        print(f"\r   {label} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total}", end="", flush=True)
+        if done == total:
+            print()
+
+    return draw
+
+
+def sitelock_batch(hp: HostProv, url: str, fixtures: dict) -> None:
+    lb = fixtures["logicboxes"]
+    base = {"provider": "logicboxes", "product": "sitelock", "account": sandbox.logicboxes_account(url, fixtures)}
+    service = {"customer_id": lb["customers"][0]["customer_id"], "plan_id": lb["plans"]["sitelock"][0]}
+    print(f"== batch: {BATCH_ORDERS} SiteLock orders, then their suspension, each in one call (8 at a time, the default)")
+    run_tag = os.getpid()  # new domains on every run, so that a second run orders new ones too
+    creates = [
+        {"operation": "create", "request": {**base, "service": {**service, "domain": f"batch-demo-{run_tag}-{n}.example"}}}
+        for n in range(BATCH_ORDERS)
+    ]
+    created = hp.batch(creates, progress=progress_bar("create "))["results"]
+    expect(all(r["ok"] for r in created), "a create of the batch failed")
+    ids = [r["order_id"] for r in created]
+    suspends = [
+        {"operation": "suspend", "request": {**base, "service": {"order_id": order_id, "reason": "Overdue invoice"}}}
+        for order_id in ids
+    ]
+    suspended = hp.batch(suspends, progress=progress_bar("suspend"))["results"]
+    expect(all(r["ok"] and r["status"] == "suspended" for r in suspended), "a suspend of the batch failed")
+    expect([r["order_id"] for r in suspended] == ids, "the batch's results are not in input order")
+    statuses = {o["order_id"]: o["status"] for o in sandbox.orders(url)}
+    expect(all(statuses[i] == "suspended" for i in ids), "/_sandbox/orders disagrees with the batch")
+    print(f"   /_sandbox/orders: all {len(ids)} orders suspended (agrees)")
+
+
+# --------------------------------------------------------------------------------------------
 
 
 def run(url: str) -> int:
@@ -198,6 +243,7 @@ def run(url: str) -> int:
         logicboxes_customer(hp, url, fixtures)
         for life in racknap_lifecycles(hp, url, fixtures) + licence_lifecycles(url, fixtures):
             run_lifecycle(hp, url, life)
+        sitelock_batch(hp, url, fixtures)
     except HostProvError as e:
         show(f"unexpected error: {e.code}", e.envelope)
         return 1

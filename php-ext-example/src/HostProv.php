@@ -21,6 +21,12 @@ declare(strict_types=1);
  *         // $e->getErrorCode(), $e->isRetryable(), $e->getEnvelope()['calls'] for the module log
  *     }
  *
+ *     // Many at once (a cron's suspensions): one envelope per item, none thrown.
+ *     $batch = $hostprov->batch([
+ *         $serviceId => ['operation' => 'suspend', 'request' => $request], …
+ *     ], ['concurrency' => 8], fn (int $done, int $total) => printf("%d/%d\r", $done, $total));
+ *     foreach ($batch['results'] as $serviceId => $envelope) { if ($envelope['ok']) { … } }
+ *
  * Requests are PHP arrays turned into JSON. PHP cannot tell an empty list from an empty object,
  * so an empty `account`, `service`, `options` or `service.options` is sent as `{}`; deeper inside
  * `service.options`, write an empty JSON object as `new \stdClass()`.
@@ -262,6 +268,55 @@ final class Client
     }
 
     /**
+     * Runs many operations in one call, side by side: a cron's suspensions or renewals no longer
+     * wait one provider round trip after another. Each item is `['operation' => 'suspend',
+     * 'request' => [...]]`; `$options` may set `concurrency` (calls in flight per provider
+     * endpoint: default 8, at most 16). At most 10000 items and 16 MiB per batch.
+     *
+     * Returns the batch envelope without throwing for an item: `results` holds, under each item's
+     * own key and in input order, exactly the envelope its single call would have answered, so
+     * check each `ok`. `$progress($done, $total)` is called on this thread after each item
+     * finishes. An exception thrown by `$progress` is held back while the library runs (it must
+     * not cross the library), later calls of `$progress` are skipped, and it is thrown once the
+     * batch has finished; the batch itself still runs to its end.
+     *
+     * @param array<array-key, array{operation: string, request: array<string, mixed>}> $items
+     * @param array{concurrency?: int} $options
+     * @param (callable(int, int): void)|null $progress
+     * @return array<string, mixed>
+     * @throws HostProvException when the batch as a whole is refused (too many items, a bad option)
+     */
+    public function batch(array $items, array $options = [], ?callable $progress = null): array
+    {
+        $json = self::encodeBatch($items, $options);
+        if ($progress === null) {
+            $envelope = $this->take($this->ffi->hostprov_batch($json));
+        } else {
+            $thrown = null;
+            // PHP ends the process with a fatal error when an exception leaves an FFI callback.
+            $callback = static function (int $done, int $total, mixed $user) use ($progress, &$thrown): void {
+                if ($thrown !== null) {
+                    return;
+                }
+                try {
+                    $progress($done, $total);
+                } catch (\Throwable $e) {
+                    $thrown = $e;
+                }
+            };
+            $envelope = $this->take($this->ffi->hostprov_batch_with_progress($json, $callback, null));
+            if ($thrown !== null) {
+                throw $thrown;
+            }
+        }
+        $envelope = self::accept($envelope);
+        if (is_array($envelope['results'] ?? null) && count($envelope['results']) === count($items)) {
+            $envelope['results'] = array_combine(array_keys($items), $envelope['results']);
+        }
+        return $envelope;
+    }
+
+    /**
      * Every provider, product, operation and field this build implements (`data.providers`).
      *
      * @return array<string, mixed>
@@ -304,6 +359,37 @@ final class Client
     /** @param array<string, mixed> $request */
     private static function encode(array $request): string
     {
+        return json_encode(self::objects($request), JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES);
+    }
+
+    /**
+     * @param array<array-key, mixed> $items
+     * @param array<string, mixed> $options
+     */
+    private static function encodeBatch(array $items, array $options): string
+    {
+        $requests = [];
+        foreach ($items as $item) {
+            if (is_array($item) && is_array($item['request'] ?? null)) {
+                $item['request'] = self::objects($item['request']);
+            }
+            $requests[] = $item;
+        }
+        $batch = ['requests' => $requests];
+        if ($options !== []) {
+            $batch['options'] = $options;
+        }
+        return json_encode($batch, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES);
+    }
+
+    /**
+     * The request with its empty objects written as objects, not as the empty list PHP would send.
+     *
+     * @param array<string, mixed> $request
+     * @return array<string, mixed>
+     */
+    private static function objects(array $request): array
+    {
         foreach (['account', 'service', 'options'] as $field) {
             if (($request[$field] ?? null) === []) {
                 $request[$field] = new \stdClass();
@@ -312,7 +398,7 @@ final class Client
         if (is_array($request['service'] ?? null) && ($request['service']['options'] ?? null) === []) {
             $request['service']['options'] = new \stdClass();
         }
-        return json_encode($request, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES);
+        return $request;
     }
 
     /**

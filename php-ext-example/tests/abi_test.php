@@ -23,15 +23,23 @@ function test_every_declared_function_is_callable_from_the_shipped_header(): voi
     $request = sandbox()->customerRequest([]);
     unset($request['service']); // json_encode would write the empty array as a list
     $request = json_encode($request, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES);
-    $argument = static fn (string $param): array => match ($param) {
-        'void' => [],
-        'const char *request_json' => [$request],
-        'const char *operation' => ['test_connection'],
-        'const char *batch_json' => ['{"requests":[{"operation":"test_connection","request":' . $request . '}]}'],
-        'void ( *progress)(uint32_t done, uint32_t total, void *user)' => [null],
-        'void *user' => [null],
-        'char *s' => [null],
-        default => throw new AssertionFailed("no argument known for the parameter `{$param}`"),
+    $batch = json_encode(['requests' => [['operation' => 'test_connection', 'request' => json_decode($request)]]], JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES);
+    $progressed = [];
+    $argument = static function (string $param) use ($request, $batch, &$progressed): array {
+        return match ($param) {
+            'void' => [],
+            'const char *request_json' => [$request],
+            'const char *batch_json' => [$batch],
+            'const char *operation' => ['test_connection'],
+            'void ( *progress)(uint32_t done, uint32_t total, void *user)' => [
+                static function (int $done, int $total, mixed $user) use (&$progressed): void {
+                    $progressed[] = [$done, $total, $user];
+                },
+            ],
+            'void *user' => [null],
+            'char *s' => [null],
+            default => throw new AssertionFailed("no argument known for the parameter `{$param}`"),
+        };
     };
     $take = static function (mixed $owned, string $what) use ($ffi): array {
         check($owned instanceof \FFI\CData && !\FFI::isNull($owned), "{$what}: returns a non-NULL char *");
@@ -52,32 +60,27 @@ function test_every_declared_function_is_callable_from_the_shipped_header(): voi
         [, $return, $params] = $parts;
         $args = [];
         $hostile = [];
-        // Split at the commas between parameters, not those inside a function pointer's own list.
-        foreach ($params === 'void' ? ['void'] : preg_split('/,\s*(?![^()]*\))/', $params) as $param) {
+        foreach (parameters($params) as $param) {
             $valid = $argument($param);
             array_push($args, ...$valid);
-            $nullable = in_array($param, ['const char *request_json', 'const char *batch_json'], true);
-            array_push($hostile, ...($nullable ? [null] : $valid));
+            $input = in_array($param, ['const char *request_json', 'const char *batch_json'], true);
+            array_push($hostile, ...($input ? [null] : $valid));
         }
         $result = $ffi->{$name}(...$args);
         switch ($return) {
             case 'char*':
                 $envelope = $take($result, $name);
-                $operation = match ($name) {
-                    'hostprov_call' => $args[0],
-                    'hostprov_batch_with_progress' => 'batch',
+                $operation = match (true) {
+                    $name === 'hostprov_call' => $args[0],
+                    str_starts_with($name, 'hostprov_batch') => 'batch',
                     default => substr($name, strlen('hostprov_')),
                 };
-                if ($operation === 'batch' && $hostile === $args) {
-                    same(true, $envelope['ok'], "{$name}: a batch of one test_connection");
-                    $envelope = $envelope['results'][0];
-                    $operation = 'test_connection';
-                } elseif ($operation === 'batch') {
-                    same(true, $envelope['results'][0]['ok'] ?? null, "{$name}: a batch of one test_connection");
-                }
                 same($operation, $envelope['operation'], "{$name}: the envelope's operation");
                 if ($operation === 'test_connection') {
                     same(true, $envelope['ok'], "{$name}: test_connection against the sandbox");
+                }
+                if ($operation === 'batch') {
+                    same(true, $envelope['results'][0]['ok'] ?? null, "{$name}: test_connection in a batch");
                 }
                 if ($hostile !== $args) {
                     $envelope = $take($ffi->{$name}(...$hostile), "{$name}(NULL request)");
@@ -110,6 +113,7 @@ function test_every_declared_function_is_callable_from_the_shipped_header(): voi
         $called[] = $name;
     }
     same(array_keys($declared), $called, 'functions called');
+    same([[1, 1, null]], $progressed, 'the progress callback, once for the one item');
 }
 
 function test_version_matches_cargo_toml(): void

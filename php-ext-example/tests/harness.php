@@ -565,6 +565,33 @@ function declarations(string $headerPath): array
 }
 
 /**
+ * A declaration's parameter list split at its own commas, not those of a function pointer's
+ * parameters: "void" is no parameter.
+ *
+ * @return list<string>
+ */
+function parameters(string $params): array
+{
+    if ($params === 'void') {
+        return [];
+    }
+    $found = [];
+    $depth = 0;
+    $current = '';
+    foreach (str_split($params) as $char) {
+        $depth += match ($char) { '(' => 1, ')' => -1, default => 0 };
+        if ($char === ',' && $depth === 0) {
+            $found[] = trim($current);
+            $current = '';
+            continue;
+        }
+        $current .= $char;
+    }
+    $found[] = trim($current);
+    return $found;
+}
+
+/**
  * Runs `php` with the given ini settings on a script and returns its exit code and output.
  *
  * @param array<string, string> $ini
