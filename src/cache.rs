@@ -19,7 +19,10 @@ impl<K: Hash + Eq, V> BoundedCache<K, V> {
     }
 
     /// The value for `key`, now the most recently used.
-    pub fn get(&mut self, key: &K) -> Option<&V> {
+    pub fn get<Q: Hash + Eq + ?Sized>(&mut self, key: &Q) -> Option<&V>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
         self.entries.get(key).map(|(value, _)| value)
     }
 

@@ -185,6 +185,11 @@ fn html(input: &[u8]) -> Option<(Vec<u8>, usize)> {
     Some((utf8(c), end + 1))
 }
 
+/// Whether `text` has no escape any layer decodes: then its raw bytes are its only spelling.
+pub fn is_plain(text: &str) -> bool {
+    LAYERS.iter().all(|layers| !layers[0].applies_to(text.as_bytes()))
+}
+
 /// Every view of `text` worth searching: the raw text, then each layer combination that
 /// changes it.
 pub fn views(text: &str) -> Vec<View> {
@@ -218,6 +223,14 @@ mod tests {
             view = view.decode(*layer);
         }
         String::from_utf8_lossy(&view.bytes).into_owned()
+    }
+
+    #[test]
+    fn plain_texts_have_no_escape_of_any_layer() {
+        assert!(is_plain("plain text, ünïcödé/=?#"));
+        for text in ["a%b", "a+b", "a\\u0041", "a&amp;"] {
+            assert!(!is_plain(text), "{text}");
+        }
     }
 
     #[test]

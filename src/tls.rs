@@ -48,12 +48,16 @@ struct Configs {
     system: OnceCell<Result<Arc<rustls_platform_verifier::Verifier>, String>>,
     default: OnceCell<Arc<ClientConfig>>,
     with_roots: Mutex<BoundedCache<Roots, Arc<ClientConfig>>>,
+    /// The same, by the PEM text as sent: a panel sends one text on every call, and reading
+    /// it costs more than the rest of a call's preparation.
+    by_text: Mutex<BoundedCache<String, Arc<ClientConfig>>>,
 }
 
 static CONFIGS: PerProcess<Configs> = PerProcess::new(|| Configs {
     system: OnceCell::new(),
     default: OnceCell::new(),
     with_roots: Mutex::new(BoundedCache::new(MAX_CONFIGS_WITH_ROOTS, MAX_ROOTS_BYTES)),
+    by_text: Mutex::new(BoundedCache::new(MAX_CONFIGS_WITH_ROOTS, MAX_ROOTS_BYTES)),
 });
 
 fn provider() -> Arc<CryptoProvider> {
@@ -66,7 +70,15 @@ pub fn config_for(extra_root_pem: Option<&str>) -> Result<Arc<ClientConfig>, Err
     let Some(pem) = extra_root_pem.filter(|p| !p.trim().is_empty()) else {
         return Ok(configs.default.get_or_init(|| build(None)).clone());
     };
-    let roots = roots_of(pem)?;
+    if let Some(config) = configs.by_text.lock().unwrap_or_else(|p| p.into_inner()).get(pem) {
+        return Ok(config.clone());
+    }
+    let config = config_for_roots(configs, roots_of(pem)?)?;
+    configs.by_text.lock().unwrap_or_else(|p| p.into_inner()).insert(pem.to_owned(), config.clone(), pem.len());
+    Ok(config)
+}
+
+fn config_for_roots(configs: &Configs, roots: Roots) -> Result<Arc<ClientConfig>, Error> {
     let mut cache = configs.with_roots.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(config) = cache.get(&roots) {
         return Ok(config.clone());
@@ -125,11 +137,13 @@ impl ServerCertVerifier for Trust {
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
         let by_own = self.own.as_ref().map(|own| own.verify_server_cert(end_entity, intermediates, server_name, ocsp, now));
-        match (by_own, system()) {
-            (Some(Ok(verified)), _) => Ok(verified),
-            (_, Ok(system)) => system.verify_server_cert(end_entity, intermediates, server_name, ocsp, now),
-            (Some(Err(refused)), Err(_)) => Err(refused),
-            (None, Err(unavailable)) => Err(unavailable),
+        if let Some(Ok(verified)) = by_own {
+            return Ok(verified);
+        }
+        match (system(), by_own) {
+            (Ok(system), _) => system.verify_server_cert(end_entity, intermediates, server_name, ocsp, now),
+            (Err(_), Some(Err(refused))) => Err(refused),
+            (Err(unavailable), _) => Err(unavailable),
         }
     }
 

@@ -65,10 +65,19 @@ where
 
 /// Bytes of stack left below this frame, where the platform tells.
 fn stack_room() -> Option<usize> {
+    thread_local! {
+        /// The lowest address of this thread's stack: asking costs a read of /proc/self/maps on
+        /// a process's main thread, so it is asked once per thread.
+        static STACK_LOW: Option<usize> = stack_low();
+    }
+    let marker = 0u8;
+    let here = std::hint::black_box(std::ptr::addr_of!(marker)) as usize;
+    STACK_LOW.with(|low| low.map(|low| here.saturating_sub(low)))
+}
+
+fn stack_low() -> Option<usize> {
     #[cfg(target_os = "linux")]
     {
-        let marker = 0u8;
-        let here = std::hint::black_box(std::ptr::addr_of!(marker)) as usize;
         // SAFETY: the attribute object is initialised by pthread_getattr_np before it is read,
         // and destroyed once.
         unsafe {
@@ -79,7 +88,7 @@ fn stack_room() -> Option<usize> {
             let (mut low, mut size) = (std::ptr::null_mut(), 0usize);
             let got = libc::pthread_attr_getstack(&attr, &mut low, &mut size);
             libc::pthread_attr_destroy(&mut attr);
-            (got == 0).then(|| here.saturating_sub(low as usize))
+            (got == 0).then_some(low as usize)
         }
     }
     #[cfg(not(target_os = "linux"))]
