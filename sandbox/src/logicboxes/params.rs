@@ -1,7 +1,7 @@
 //! Reading and checking request parameters. Values arrive as strings from the query string and
 //! the form body merged; the live API refuses anything outside its documented vocabulary.
 
-use super::catalog::{Product, FIXED_TERM_MONTHS};
+use super::catalog::{Product, Term};
 use super::reply::error;
 use crate::form;
 use crate::wire::{SimRequest, SimResponse};
@@ -59,8 +59,8 @@ impl InvoiceOption {
 /// The term a call buys: `months` where the product requires it, the fixed term otherwise
 /// (SiteLock ignores whatever `months` says).
 pub fn term_months(req: &SimRequest, product: &Product) -> Result<u32, SimResponse> {
-    if !product.needs_months {
-        return Ok(FIXED_TERM_MONTHS);
+    if let Term::Fixed(months) = product.family.term {
+        return Ok(months);
     }
     let raw = required(req, "months")?;
     raw.parse::<u32>()

@@ -35,6 +35,7 @@ impl LbState {
                 ends_at: now + i64::from(ORDER_TERM_MONTHS) * MONTH_S,
                 auto_renew: false,
                 months: ORDER_TERM_MONTHS,
+                extras: Default::default(),
             });
         }
         lb

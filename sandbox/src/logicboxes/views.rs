@@ -2,12 +2,14 @@
 
 use serde_json::{json, Value};
 
-use super::catalog::{plan_ids, PRODUCTS};
+use super::catalog::PRODUCTS;
+use super::plans::plan_ids;
 use super::store::LbState;
 use crate::state::{DEFAULT_LB_API_KEY, DEFAULT_LB_USERID};
 
 impl LbState {
-    /// Every order ever placed, deleted ones included, in the envelope's vocabulary.
+    /// Every order ever placed, deleted ones included, in the envelope's vocabulary, with the
+    /// number of accounts of an e-mail order (`null` for others).
     pub fn order_views(&self) -> Vec<Value> {
         self.orders
             .values()
@@ -20,6 +22,7 @@ impl LbState {
                 "title": null,
                 "customer_id": o.customer_id,
                 "plan_id": o.plan_id,
+                "seats": o.extras.seats,
             }))
             .collect()
     }
