@@ -8,8 +8,8 @@ use super::store::LbState;
 use crate::state::{DEFAULT_LB_API_KEY, DEFAULT_LB_USERID};
 
 impl LbState {
-    /// Every order ever placed, deleted ones included, in the envelope's vocabulary, with the
-    /// number of accounts of an e-mail order (`null` for others).
+    /// Every order ever placed, deleted ones included, in the envelope's vocabulary, with its
+    /// expiry and the number of accounts of an e-mail order (`null` for others).
     pub fn order_views(&self) -> Vec<Value> {
         self.orders
             .values()
@@ -23,6 +23,7 @@ impl LbState {
                 "customer_id": o.customer_id,
                 "plan_id": o.plan_id,
                 "seats": o.extras.seats,
+                "expires_at": rfc3339(o.ends_at),
             }))
             .collect()
     }
@@ -68,4 +69,9 @@ fn plans_by_product(paused: bool) -> Value {
         .filter(|(_, ids)| !ids.is_empty())
         .map(|(key, ids)| (key, json!(ids)));
     Value::Object(lists.collect())
+}
+
+fn rfc3339(epoch_s: i64) -> Value {
+    let time = time::OffsetDateTime::from_unix_timestamp(epoch_s).ok();
+    time.and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok()).map_or(Value::Null, Value::String)
 }
