@@ -132,7 +132,7 @@ fn plans(env: &Env, product: &Product) -> Vec<(String, f64)> {
         .iter()
         .filter(|p| p["status"] == "active")
         .map(|p| {
-            assert_eq!(p["catalog_product"], product.key.as_str(), "{p}");
+            assert_eq!(p["product"], product.key.as_str(), "{p}");
             let price = p["prices"]["add"]["12"].as_f64().unwrap_or_else(|| panic!("a yearly price: {p}"));
             (p["plan_id"].as_str().unwrap().to_owned(), price)
         })
@@ -176,7 +176,7 @@ fn every_family_goes_through_its_whole_lifecycle_driven_by_the_catalog() {
         let again = ok("create", &request(&env, &product, "create", &known, json!({})));
         assert_eq!((again["order_id"].as_str(), again["data"]["reconciled"].as_bool()), (Some(order_id.as_str()), Some(true)), "{key}");
         let sandbox = env.order(&order_id);
-        assert_eq!(sandbox["status"], "active", "{key}");
+        assert_eq!((sandbox["status"].as_str(), sandbox["product"].as_str()), (Some("active"), Some(key)), "{key}");
         assert_eq!(env.admin("orders").as_array().unwrap().iter().filter(|o| o["domain"] == known.domain.as_str()).count(), 1, "{key}: one order");
         let adds = env.received("/add.json");
         assert_eq!(adds.len(), 1, "{key}");
@@ -194,7 +194,7 @@ fn every_family_goes_through_its_whole_lifecycle_driven_by_the_catalog() {
             let details = ok("details", &request(&env, &product, "details", &known, json!({})));
             let data = &details["data"];
             assert_eq!((details["status"].as_str(), data["domain"].as_str()), (Some("active"), Some(known.domain.as_str())), "{key}");
-            assert_eq!(data["product_key"], sandbox["product"], "{key}");
+            assert_eq!(data["product_key"], sandbox["product_key"], "{key}");
             assert!(data["region"].is_string(), "{key}: {data:#}");
             for (option, field, expected) in [("seats", "seats", json!(3)), ("os", "os", json!("alma_8")), ("addons", "addons", json!(["cpanel", "storage_1"]))] {
                 if product.options("create").contains(&option.to_owned()) {
@@ -247,7 +247,7 @@ fn every_family_goes_through_its_whole_lifecycle_driven_by_the_catalog() {
         if product.operation("client_area_url").is_some() {
             let link = ok("client_area_url", &request(&env, &product, "client_area_url", &known, json!({})));
             let url = link["url"].as_str().unwrap();
-            let target = if key == "reseller_hosting" { "panel=whm".to_owned() } else { format!("service-name={}", sandbox["product"].as_str().unwrap()) };
+            let target = if key == "reseller_hosting" { "panel=whm".to_owned() } else { format!("service-name={}", sandbox["product_key"].as_str().unwrap()) };
             assert!(url.contains(&format!("orderid={order_id}")) && url.ends_with(&target), "{key}: {url}");
             let (status, body) = env.fetch(url);
             assert_eq!(status, 200, "{key}: {body}");
@@ -369,7 +369,7 @@ fn platform_and_region_choose_the_edition_on_every_call() {
     let edition = json!({"platform": "windows", "region": "uk"});
     let plans = call("plans", &env.lb(Some("single_domain_hosting"), json!({"options": edition})));
     let listed = plans["data"]["plans"].as_array().unwrap();
-    assert!(!listed.is_empty() && listed.iter().all(|p| p["product"] == "singledomainhostingwindowsuk" && p["platform"] == "windows" && p["region"] == "uk"), "{plans:#}");
+    assert!(!listed.is_empty() && listed.iter().all(|p| p["product_key"] == "singledomainhostingwindowsuk" && p["platform"] == "windows" && p["region"] == "uk"), "{plans:#}");
     let mut known = Known {
         domain: "windows-uk.example".into(),
         customer_id: env.first_customer(),
@@ -379,7 +379,7 @@ fn platform_and_region_choose_the_edition_on_every_call() {
     let created = ok("create", &request(&env, &product, "create", &known, edition.clone()));
     known.order_id = created["order_id"].as_str().map(str::to_owned);
     let order_id = known.order_id.clone().unwrap();
-    assert_eq!(env.order(&order_id)["product"], "singledomainhostingwindowsuk");
+    assert_eq!((env.order(&order_id)["product"].as_str(), env.order(&order_id)["product_key"].as_str()), (Some("single_domain_hosting"), Some("singledomainhostingwindowsuk")));
     assert!(env.received("singledomainhosting/windows/uk/add.json").len() == 1);
     let details = ok("details", &request(&env, &product, "details", &known, edition.clone()));
     assert_eq!((details["data"]["platform"].as_str(), details["data"]["region"].as_str()), (Some("windows"), Some("uk")));

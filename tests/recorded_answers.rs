@@ -212,7 +212,7 @@ fn recorded_customer_prices_give_plans_their_tenures() {
     expect_ok(&answer);
     let plans = answer["data"]["plans"].as_array().unwrap();
     assert_eq!(plans.len(), 2);
-    assert_eq!((plans[0]["plan_id"].as_str(), plans[0]["catalog_product"].as_str(), plans[1]["status"].as_str()), (Some("178"), Some("sitelock"), Some("paused")));
+    assert_eq!((plans[0]["plan_id"].as_str(), plans[0]["product_key"].as_str(), plans[1]["status"].as_str()), (Some("178"), Some("sitelock"), Some("paused")));
     assert_eq!(plans[0]["tenures"], json!([1]));
     assert_eq!((plans[0]["prices"]["add"]["1"].as_f64(), plans[0]["prices"]["renew"]["1"].as_f64()), (Some(0.0), Some(0.0)));
 }

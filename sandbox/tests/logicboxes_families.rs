@@ -8,9 +8,12 @@ use support::{Answer, Env};
 
 const CUSTOMER: &str = "1001";
 
-/// An active plan of a product key, from `/_sandbox/fixtures`.
+/// An active plan of an edition, by its product key, from `/_sandbox/fixtures`.
 fn plan(env: &Env, product_key: &str, n: usize) -> String {
-    env.admin("fixtures")["logicboxes"]["plans"][product_key][n].as_str().unwrap_or_else(|| panic!("{product_key} has a plan {n}")).to_owned()
+    let editions = env.admin("fixtures")["logicboxes"]["editions"].clone();
+    let edition = editions.as_object().unwrap().values().flat_map(|e| e.as_array().unwrap().clone()).find(|e| e["product_key"] == product_key);
+    let edition = edition.unwrap_or_else(|| panic!("{product_key} is an edition"));
+    edition["plans"][n].as_str().unwrap_or_else(|| panic!("{product_key} has a plan {n}")).to_owned()
 }
 
 fn add(env: &Env, prefix: &str, domain: &str, extra: &[(&str, &str)]) -> Answer {
@@ -32,7 +35,7 @@ fn every_family_edition_has_plans_and_prices_except_the_seat_priced_email() {
     let env = Env::new();
     let plans = env.get("products/plan-details.json", &[]).ok();
     let prices = env.get("products/customer-price.json", &[]).ok();
-    let fixtures = env.admin("fixtures")["logicboxes"]["plans"].clone();
+    let fixtures = env.admin("fixtures")["logicboxes"].clone();
     for key in [
         "singledomainhostinglinuxus",
         "singledomainhostingwindowstr",
@@ -49,15 +52,18 @@ fn every_family_edition_has_plans_and_prices_except_the_seat_priced_email() {
     ] {
         let listed = plans[key].as_object().unwrap_or_else(|| panic!("{key} in plan-details"));
         assert!(listed.values().all(|p| p["plan_name"].is_string() && p["plan_status"].is_string()), "{key}");
-        let first = fixtures[key][0].as_str().unwrap();
-        assert!(listed.contains_key(first), "{key}: the fixtures' plans are the listed ones");
-        let price = &prices[key]["plans"][first];
+        let first = plan(&env, key, 0);
+        assert!(listed.contains_key(&first), "{key}: the fixtures' plans are the listed ones");
+        let price = &prices[key]["plans"][&first];
         assert!(price["add"]["12"].as_f64().is_some_and(|p| p > 0.0) && price["renew"]["1"].is_number(), "{key}: {price}");
     }
     assert_eq!(prices["sitelock"]["plans"]["101"]["add"].as_object().unwrap().keys().collect::<Vec<_>>(), ["12"], "SiteLock sells one term");
     for email in ["eeliteus", "enterpriseemailus", "enterpriseemailin"] {
-        assert!(plans.get(email).is_none() && fixtures.get(email).is_none(), "{email} is priced by accounts, without plans");
+        assert!(plans.get(email).is_none(), "{email} is priced by accounts, without plans");
     }
+    assert!(fixtures["plans"].get("business_email").is_none());
+    assert_eq!(fixtures["plans"]["single_domain_hosting"].as_array().unwrap().len(), 3, "plans of each product's default edition");
+    assert_eq!(fixtures["editions"]["single_domain_hosting"].as_array().unwrap().len(), 10);
 }
 
 #[test]

@@ -73,6 +73,8 @@ pub enum DetailsStyle {
 /// A family of products with API paths of their own.
 #[derive(Debug)]
 pub struct Family {
+    /// hostprov's name for the family (`/_sandbox/orders` and `/_sandbox/fixtures` use it).
+    pub catalog_name: &'static str,
     /// How the family is named in action descriptions and search records.
     pub name: &'static str,
     /// `productcategory` in order details.
@@ -147,6 +149,7 @@ const EMAIL_SEATS: Pricing = Pricing::Seats { add: "add-email-account", delete: 
 
 pub static FAMILIES: [Family; 12] = [
     Family {
+        catalog_name: "sitelock",
         name: "SiteLock",
         category: "sitelock",
         editions: &[("sitelock/", "sitelock")],
@@ -164,6 +167,7 @@ pub static FAMILIES: [Family; 12] = [
         ],
     },
     Family {
+        catalog_name: "codeguard",
         name: "CodeGuard",
         category: "codeguard",
         editions: &[("codeguard/", "codeguard")],
@@ -180,6 +184,7 @@ pub static FAMILIES: [Family; 12] = [
         ],
     },
     Family {
+        catalog_name: "single_domain_hosting",
         name: "Single Domain Hosting",
         category: "hosting",
         editions: &[
@@ -203,6 +208,7 @@ pub static FAMILIES: [Family; 12] = [
         plans: &HOSTING_PLANS,
     },
     Family {
+        catalog_name: "multi_domain_hosting",
         name: "Multi Domain Hosting",
         category: "hosting",
         editions: &[
@@ -226,6 +232,7 @@ pub static FAMILIES: [Family; 12] = [
         plans: &MULTI_HOSTING_PLANS,
     },
     Family {
+        catalog_name: "reseller_hosting",
         name: "Reseller Hosting",
         category: "hosting",
         editions: &[
@@ -247,6 +254,7 @@ pub static FAMILIES: [Family; 12] = [
         plans: &RESELLER_PLANS,
     },
     Family {
+        catalog_name: "vps",
         name: "VPS",
         category: "hosting",
         editions: &[("virtualserver/linux/us/", "virtualserverlinuxus"), ("virtualserver/linux/in/", "virtualserverlinuxin")],
@@ -259,6 +267,7 @@ pub static FAMILIES: [Family; 12] = [
         plans: &SERVER_PLANS,
     },
     Family {
+        catalog_name: "dedicated_server",
         name: "Dedicated Server",
         category: "hosting",
         editions: &[
@@ -276,6 +285,7 @@ pub static FAMILIES: [Family; 12] = [
         plans: &SERVER_PLANS,
     },
     Family {
+        catalog_name: "managed_server",
         name: "Managed Server",
         category: "hosting",
         editions: &[("managedserver/linux/us/", "managedserverlinuxus")],
@@ -288,6 +298,7 @@ pub static FAMILIES: [Family; 12] = [
         plans: &SERVER_PLANS,
     },
     Family {
+        catalog_name: "business_email",
         name: "Business Email",
         category: "hosting",
         editions: &[("eelite/us/", "eeliteus")],
@@ -300,6 +311,7 @@ pub static FAMILIES: [Family; 12] = [
         plans: &[],
     },
     Family {
+        catalog_name: "enterprise_email",
         name: "Enterprise Email",
         category: "hosting",
         editions: &[("enterpriseemail/us/", "enterpriseemailus"), ("enterpriseemail/in/", "enterpriseemailin")],
@@ -312,6 +324,7 @@ pub static FAMILIES: [Family; 12] = [
         plans: &[],
     },
     Family {
+        catalog_name: "google_workspace",
         name: "Google Workspace",
         category: "gapps",
         editions: &[("gapps/gbl/", "gappsgbl"), ("gapps/in/", "gappsin"), ("gapps/se/", "gappsse")],
@@ -324,6 +337,7 @@ pub static FAMILIES: [Family; 12] = [
         plans: &WORKSPACE_PLANS,
     },
     Family {
+        catalog_name: "cloud_hosting",
         name: "Cloud Hosting",
         category: "hosting",
         editions: &[("cloudsites/linux/us/", "cloudsiteslinuxus"), ("cloudsites/linux/in/", "cloudsiteslinuxin")],
@@ -349,6 +363,12 @@ pub static PRODUCTS: LazyLock<Vec<Product>> = LazyLock::new(|| {
 
 pub fn product(key: &str) -> Option<&'static Product> {
     PRODUCTS.iter().find(|p| p.key == key)
+}
+
+/// hostprov's name for the product an order's key belongs to; the key itself for products
+/// without paths of their own (`dns`).
+pub fn catalog_name(product_key: &str) -> &str {
+    product(product_key).map_or(product_key, |p| p.family.catalog_name)
 }
 
 /// The product a call's path is under, and the call (`add.json`, …) that follows its prefix.

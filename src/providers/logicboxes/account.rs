@@ -15,7 +15,8 @@ pub fn test_connection(api: &mut Api) -> Result<Outcome, Error> {
 }
 
 /// `products/plan-details.json` (`{product key: {plan id: {plan_name, plan_status, …}}}`) as a
-/// flat list, with each plan's tenures and prices where `products/customer-price.json` gives
+/// flat list — each plan's `product` in hostprov's name where a row has its key, its
+/// `product_key`, and for an edition its `platform` and `region` — with its tenures and prices where `products/customer-price.json` gives
 /// them (`{product key: {"plans": {plan id: {"add": {months: price}, "renew": {…}}}}}`). For a
 /// product with a row, only its edition's plans (`service.options.platform` and `region`);
 /// for another product with plans of its own, only those.
@@ -37,13 +38,13 @@ pub fn plans(api: &mut Api) -> Result<Outcome, Error> {
         let row = products::find_by_product_key(product);
         for (plan_id, plan) in product_plans {
             let mut entry = json!({
-                "product": product,
+                "product": row.map_or(product.as_str(), |(row, _)| row.key),
+                "product_key": product,
                 "plan_id": plan_id,
                 "name": plan.get("plan_name").and_then(Value::as_str),
                 "status": plan.get("plan_status").and_then(Value::as_str).map(str::to_ascii_lowercase),
             });
-            if let Some((row, variant)) = row {
-                entry["catalog_product"] = json!(row.key);
+            if let Some((_, variant)) = row {
                 for (name, value) in [("platform", variant.platform), ("region", variant.region)] {
                     if let Some(value) = value {
                         entry[name] = json!(value);
@@ -58,7 +59,7 @@ pub fn plans(api: &mut Api) -> Result<Outcome, Error> {
     }
     plans.sort_by_key(|p| {
         let id = p["plan_id"].as_str().unwrap_or_default();
-        (p["product"].as_str().unwrap_or_default().to_owned(), id.len(), id.to_owned())
+        (p["product_key"].as_str().unwrap_or_default().to_owned(), id.len(), id.to_owned())
     });
     Ok(Outcome { provider_response: body, ..Outcome::default() }.data("plans", plans))
 }

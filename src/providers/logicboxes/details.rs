@@ -41,7 +41,7 @@ pub fn fetch(api: &mut Api, target: &Target, order_id: &str) -> Result<Outcome, 
     Ok(Outcome { order_id: text("entityid"), status, data, provider_response: body, ..Outcome::default() })
 }
 
-/// The order as its search record shows it (no plan, no auto-renewal setting).
+/// The order as its search record shows it (no plan).
 pub fn from_search(found: &Found, product: &OrderProduct) -> Outcome {
     let status = found.provider_status.as_deref().and_then(status_of);
     let text = |v: &Option<String>| v.clone().map(Value::String).unwrap_or(Value::Null);
@@ -54,7 +54,7 @@ pub fn from_search(found: &Found, product: &OrderProduct) -> Outcome {
     data.insert("product_key".into(), text(&found.product_key));
     data.insert("plan_id".into(), Value::Null);
     data.insert("customer_id".into(), text(&found.customer_id));
-    data.insert("auto_renew".into(), Value::Null);
+    data.insert("auto_renew".into(), found.auto_renew.map_or(Value::Null, Value::Bool));
     data.insert("created_at".into(), time(&found.created));
     data.insert("expires_at".into(), time(&found.expires));
     add_edition(&mut data, product, found.product_key.as_deref());

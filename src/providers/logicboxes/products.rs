@@ -198,14 +198,13 @@ const fn all_operations(months: bool, pricing: Pricing, names: &'static OptionNa
 }
 
 /// The operations of a plan-priced product of which only add, renew and search are confirmed,
-/// besides the generic suspension. Renew needs `auto_renew`: search records do not show the
-/// order's setting, and the API requires the flag.
+/// besides the generic suspension.
 const fn confirmed_operations(names: &'static OptionNames) -> [OperationSpec; 4] {
     [
         with_options(op(Op::Create, &[F::Domain, F::CustomerId, F::PlanId, F::Months], &[F::InvoiceOption, F::AutoRenew]), names.create_required, names.create),
         with_options(op(Op::Suspend, &[F::OrderId], &[F::Reason]), &[], names.reach),
         with_options(op(Op::Unsuspend, &[F::OrderId], &[]), &[], names.reach),
-        with_options(op(Op::Renew, &[F::OrderId, F::Months, F::AutoRenew], &[F::InvoiceOption]), &[], names.renew),
+        with_options(op(Op::Renew, &[F::OrderId, F::Months], &[F::AutoRenew, F::InvoiceOption]), &[], names.renew),
     ]
 }
 

@@ -33,6 +33,8 @@ pub struct Found {
     /// `orders.creationtime` and `orders.endtime`, epoch seconds as the API sent them.
     pub created: Option<Value>,
     pub expires: Option<Value>,
+    /// `orders.autorenew`, where the record shows it.
+    pub auto_renew: Option<bool>,
 }
 
 impl Found {
@@ -116,6 +118,7 @@ fn record(value: &Value) -> Option<Found> {
         product_key: text("entitytype.entitytypekey"),
         created: value.get("orders.creationtime").cloned(),
         expires: value.get("orders.endtime").cloned(),
+        auto_renew: text("orders.autorenew").map(|v| v == "true"),
     })
 }
 
