@@ -89,7 +89,7 @@ fn change_seats(api: &mut Api, target: &Target, add: &str, delete: &str) -> Resu
     let current = seats_of(&before).ok_or_else(|| api::unexpected(Safety::Read, "order details without the number of accounts"))?;
     let summary = |outcome: Outcome| outcome.data("seats", wanted).data("seats_before", current);
     if api.call.request.options.dry_run || wanted == current {
-        let unchanged = Outcome { order_id: Some(order_id), status: before.status, ..Outcome::default() };
+        let unchanged = Outcome { order_id: Some(order_id), ..Outcome::default() };
         return Ok(summary(unchanged).data("dry_run", api.call.request.options.dry_run).data("changed", false));
     }
     let (call, difference) = if wanted > current { (add, wanted - current) } else { (delete, current - wanted) };
