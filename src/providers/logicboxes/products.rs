@@ -363,138 +363,91 @@ const GOOGLE_SEATS: Pricing = seats("add-account", "delete-account", true);
 // ---------------------------------------------------------------------------------------------
 // The table.
 
+/// A row of [`ORDER_PRODUCTS`], its operations built from its pricing, `months`, calls and
+/// options, so that nothing is said twice.
+macro_rules! order_product {
+    (
+        key: $key:literal, title: $title:literal,
+        variants: $variants:expr, pricing: $pricing:expr, months: $months:literal, calls: $calls:expr,
+        panel: $panel:expr, details: $details:expr, options: $options:expr $(,)?
+    ) => {
+        OrderProduct {
+            key: $key,
+            title: $title,
+            variants: $variants,
+            pricing: $pricing,
+            months: $months,
+            calls: $calls,
+            panel: $panel,
+            details: $details,
+            operations: match $calls {
+                Calls::Complete => &all_operations($months, $pricing, &$options),
+                Calls::ConfirmedOnly => &confirmed_operations(&$options),
+            },
+        }
+    };
+}
+
 pub static ORDER_PRODUCTS: [OrderProduct; 12] = [
-    OrderProduct {
-        key: "sitelock",
-        title: "SiteLock",
-        variants: &[only("sitelock/", "sitelock")],
-        pricing: Pricing::Plan(PlanChange::Validated),
-        months: false,
-        calls: Calls::Complete,
-        panel: Panel::ProductKey,
-        details: &[],
-        operations: &all_operations(false, Pricing::Plan(PlanChange::Validated), &NO_OPTIONS),
+    order_product! {
+        key: "sitelock", title: "SiteLock",
+        variants: &[only("sitelock/", "sitelock")], pricing: Pricing::Plan(PlanChange::Validated), months: false, calls: Calls::Complete,
+        panel: Panel::ProductKey, details: &[], options: NO_OPTIONS,
     },
-    OrderProduct {
-        key: "codeguard",
-        title: "CodeGuard",
-        variants: &[only("codeguard/", "codeguard")],
-        pricing: Pricing::Plan(PlanChange::Validated),
-        months: true,
-        calls: Calls::Complete,
-        panel: Panel::ProductKey,
-        details: &[],
-        operations: &all_operations(true, Pricing::Plan(PlanChange::Validated), &NO_OPTIONS),
+    order_product! {
+        key: "codeguard", title: "CodeGuard",
+        variants: &[only("codeguard/", "codeguard")], pricing: Pricing::Plan(PlanChange::Validated), months: true, calls: Calls::Complete,
+        panel: Panel::ProductKey, details: &[], options: NO_OPTIONS,
     },
-    OrderProduct {
-        key: "single_domain_hosting",
-        title: "Single Domain Hosting",
-        variants: &SINGLE_DOMAIN_HOSTING,
-        pricing: PLAN,
-        months: true,
-        calls: Calls::Complete,
-        panel: Panel::ProductKey,
-        details: &HOSTING_DETAILS,
-        operations: &all_operations(true, PLAN, &HOSTING_OPTIONS),
+    order_product! {
+        key: "single_domain_hosting", title: "Single Domain Hosting",
+        variants: &SINGLE_DOMAIN_HOSTING, pricing: PLAN, months: true, calls: Calls::Complete,
+        panel: Panel::ProductKey, details: &HOSTING_DETAILS, options: HOSTING_OPTIONS,
     },
-    OrderProduct {
-        key: "multi_domain_hosting",
-        title: "Multi Domain Hosting",
-        variants: &MULTI_DOMAIN_HOSTING,
-        pricing: PLAN,
-        months: true,
-        calls: Calls::Complete,
-        panel: Panel::ProductKey,
-        details: &HOSTING_DETAILS,
-        operations: &all_operations(true, PLAN, &HOSTING_OPTIONS),
+    order_product! {
+        key: "multi_domain_hosting", title: "Multi Domain Hosting",
+        variants: &MULTI_DOMAIN_HOSTING, pricing: PLAN, months: true, calls: Calls::Complete,
+        panel: Panel::ProductKey, details: &HOSTING_DETAILS, options: HOSTING_OPTIONS,
     },
-    OrderProduct {
-        key: "reseller_hosting",
-        title: "Reseller Hosting",
-        variants: &RESELLER_HOSTING,
-        pricing: PLAN,
-        months: true,
-        calls: Calls::Complete,
-        panel: Panel::Whm,
-        details: &HOSTING_DETAILS,
-        operations: &all_operations(true, PLAN, &RESELLER_OPTIONS),
+    order_product! {
+        key: "reseller_hosting", title: "Reseller Hosting",
+        variants: &RESELLER_HOSTING, pricing: PLAN, months: true, calls: Calls::Complete,
+        panel: Panel::Whm, details: &HOSTING_DETAILS, options: RESELLER_OPTIONS,
     },
-    OrderProduct {
-        key: "vps",
-        title: "VPS",
-        variants: &VPS,
-        pricing: Pricing::Plan(PlanChange::UpgradesOnly),
-        months: true,
-        calls: Calls::Complete,
-        panel: Panel::ProductKey,
-        details: &SERVER_DETAILS,
-        operations: &all_operations(true, Pricing::Plan(PlanChange::UpgradesOnly), &SERVER_OPTIONS),
+    order_product! {
+        key: "vps", title: "VPS",
+        variants: &VPS, pricing: Pricing::Plan(PlanChange::UpgradesOnly), months: true, calls: Calls::Complete,
+        panel: Panel::ProductKey, details: &SERVER_DETAILS, options: SERVER_OPTIONS,
     },
-    OrderProduct {
-        key: "dedicated_server",
-        title: "Dedicated Server",
-        variants: &DEDICATED_SERVER,
-        pricing: PLAN,
-        months: true,
-        calls: Calls::Complete,
-        panel: Panel::ProductKey,
-        details: &SERVER_DETAILS,
-        operations: &all_operations(true, PLAN, &SERVER_OPTIONS),
+    order_product! {
+        key: "dedicated_server", title: "Dedicated Server",
+        variants: &DEDICATED_SERVER, pricing: PLAN, months: true, calls: Calls::Complete,
+        panel: Panel::ProductKey, details: &SERVER_DETAILS, options: SERVER_OPTIONS,
     },
-    OrderProduct {
-        key: "managed_server",
-        title: "Managed Server",
-        variants: &MANAGED_SERVER,
-        pricing: PLAN,
-        months: true,
-        calls: Calls::Complete,
-        panel: Panel::ProductKey,
-        details: &SERVER_DETAILS,
-        operations: &all_operations(true, PLAN, &SERVER_OPTIONS),
+    order_product! {
+        key: "managed_server", title: "Managed Server",
+        variants: &MANAGED_SERVER, pricing: PLAN, months: true, calls: Calls::Complete,
+        panel: Panel::ProductKey, details: &SERVER_DETAILS, options: SERVER_OPTIONS,
     },
-    OrderProduct {
-        key: "business_email",
-        title: "Business Email",
-        variants: &BUSINESS_EMAIL,
-        pricing: EMAIL,
-        months: true,
-        calls: Calls::Complete,
-        panel: Panel::ProductKey,
-        details: &EMAIL_DETAILS,
-        operations: &all_operations(true, EMAIL, &EMAIL_OPTIONS),
+    order_product! {
+        key: "business_email", title: "Business Email",
+        variants: &BUSINESS_EMAIL, pricing: EMAIL, months: true, calls: Calls::Complete,
+        panel: Panel::ProductKey, details: &EMAIL_DETAILS, options: EMAIL_OPTIONS,
     },
-    OrderProduct {
-        key: "enterprise_email",
-        title: "Enterprise Email",
-        variants: &ENTERPRISE_EMAIL,
-        pricing: EMAIL,
-        months: true,
-        calls: Calls::Complete,
-        panel: Panel::ProductKey,
-        details: &EMAIL_DETAILS,
-        operations: &all_operations(true, EMAIL, &EMAIL_OPTIONS),
+    order_product! {
+        key: "enterprise_email", title: "Enterprise Email",
+        variants: &ENTERPRISE_EMAIL, pricing: EMAIL, months: true, calls: Calls::Complete,
+        panel: Panel::ProductKey, details: &EMAIL_DETAILS, options: EMAIL_OPTIONS,
     },
-    OrderProduct {
-        key: "google_workspace",
-        title: "Google Workspace",
-        variants: &GOOGLE_WORKSPACE,
-        pricing: GOOGLE_SEATS,
-        months: true,
-        calls: Calls::Complete,
-        panel: Panel::ProductKey,
-        details: &EMAIL_DETAILS,
-        operations: &all_operations(true, GOOGLE_SEATS, &EMAIL_OPTIONS),
+    order_product! {
+        key: "google_workspace", title: "Google Workspace",
+        variants: &GOOGLE_WORKSPACE, pricing: GOOGLE_SEATS, months: true, calls: Calls::Complete,
+        panel: Panel::ProductKey, details: &EMAIL_DETAILS, options: EMAIL_OPTIONS,
     },
-    OrderProduct {
-        key: "cloud_hosting",
-        title: "Cloud Hosting",
-        variants: &CLOUD_HOSTING,
-        pricing: PLAN,
-        months: true,
-        calls: Calls::ConfirmedOnly,
-        panel: Panel::ProductKey,
-        details: &[],
-        operations: &confirmed_operations(&CLOUD_OPTIONS),
+    order_product! {
+        key: "cloud_hosting", title: "Cloud Hosting",
+        variants: &CLOUD_HOSTING, pricing: PLAN, months: true, calls: Calls::ConfirmedOnly,
+        panel: Panel::ProductKey, details: &[], options: CLOUD_OPTIONS,
     },
 ];
 
