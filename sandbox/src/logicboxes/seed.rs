@@ -4,8 +4,9 @@ use super::store::{Customer, LbState, Order, OrderStatus, MONTH_S};
 
 const CUSTOMERS: [(&str, &str); 3] = [("99", "Jane Doe"), ("1001", "Example Hosting Ltd"), ("1002", "Acme Web")];
 
-/// Orders of products without API paths of their own here, reachable through the generic
-/// `orders/…` calls and the control panel: (product key, category, domain, customer).
+/// Orders placed before any client came, without a plan, for the generic `orders/…` calls and
+/// the control panel (the hosting order also under its family's paths): (product key,
+/// category, domain, customer).
 const ORDERS: [(&str, &str, &str, &str); 2] = [
     ("dns", "dns", "seeded-dns.example", "1001"),
     ("singledomainhostinglinuxus", "hosting", "seeded-hosting.example", "1001"),

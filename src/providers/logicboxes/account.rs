@@ -15,11 +15,12 @@ pub fn test_connection(api: &mut Api) -> Result<Outcome, Error> {
 }
 
 /// `products/plan-details.json` (`{product key: {plan id: {plan_name, plan_status, …}}}`) as a
-/// flat list — each plan's `product` in hostprov's name where a row has its key, its
-/// `product_key`, and for an edition its `platform` and `region` — with its tenures and prices where `products/customer-price.json` gives
-/// them (`{product key: {"plans": {plan id: {"add": {months: price}, "renew": {…}}}}}`). For a
-/// product with a row, only its edition's plans (`service.options.platform` and `region`);
-/// for another product with plans of its own, only those.
+/// flat list: each plan's `product` in hostprov's name where a row has its key, its
+/// `product_key`, for an edition its `platform` and `region`, and its tenures and prices where
+/// `products/customer-price.json` gives them (`{product key: {"plans": {plan id: {"add":
+/// {months: price}, "renew": {…}}}}}`). For a product with a row, only its edition's plans
+/// (`service.options.platform` and `region`); for another product with plans of its own, only
+/// those.
 pub fn plans(api: &mut Api) -> Result<Outcome, Error> {
     let wanted = match api.call.product {
         Some(product) => match products::find(product.key) {
