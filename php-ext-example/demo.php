@@ -70,15 +70,17 @@ const CLIENT_IP = '203.0.113.9';
  *   'url_has'  strings the envelope's `url` must contain
  *   'sandbox'  field => the value the sandbox's own record of the service must have afterwards
  *
- * The lifecycle of a LogicBoxes product with its own API (SiteLock, CodeGuard, …).
+ * The lifecycle of a LogicBoxes product with its own API and plans (SiteLock, CodeGuard, a
+ * hosting or server family in its default edition): its family options go with create, and
+ * its control panel opens by the product key its details give.
  */
 const PRODUCT_LIFECYCLE = [
-    ['create', 'service' => ['domain' => '{domain}', 'customer_id' => '{customer_id}', 'plan_id' => '{plan_id}'],
+    ['create', 'service' => ['domain' => '{domain}', 'customer_id' => '{customer_id}', 'plan_id' => '{plan_id}', 'options' => '{options}'],
         'save' => ['order_id' => 'order_id'], 'expect' => ['status' => 'active'],
         'sandbox' => ['product' => '{product}', 'status' => 'active', 'plan_id' => '{plan_id}']],
-    ['details', 'service' => ['order_id' => '{order_id}'],
+    ['details', 'service' => ['order_id' => '{order_id}'], 'save' => ['product_key' => 'data.product_key'],
         'expect' => ['status' => 'active', 'data.domain' => '{domain}', 'data.plan_id' => '{plan_id}'],
-        'sandbox' => ['status' => 'active', 'plan_id' => '{plan_id}']],
+        'sandbox' => ['status' => 'active', 'plan_id' => '{plan_id}', 'product_key' => '{product_key}']],
     ['suspend', 'service' => ['order_id' => '{order_id}', 'reason' => 'Overdue invoice'],
         'expect' => ['status' => 'suspended'], 'sandbox' => ['status' => 'suspended', 'plan_id' => '{plan_id}']],
     ['unsuspend', 'service' => ['order_id' => '{order_id}'],
@@ -92,38 +94,10 @@ const PRODUCT_LIFECYCLE = [
     ['renew', 'service' => ['order_id' => '{order_id}'],
         'sandbox' => ['status' => 'active', 'plan_id' => '{new_plan_id}']],
     ['client_area_url', 'service' => ['order_id' => '{order_id}', 'client_ip' => CLIENT_IP],
-        'url_has' => ['orderid={order_id}', 'service-name={product}'],
+        'url_has' => ['orderid={order_id}', 'service-name={product_key}'],
         'sandbox' => ['status' => 'active', 'plan_id' => '{new_plan_id}']],
     ['terminate', 'service' => ['order_id' => '{order_id}'],
         'expect' => ['status' => 'terminated'], 'sandbox' => ['status' => 'terminated', 'plan_id' => '{new_plan_id}']],
-];
-
-/**
- * A hosting or server family's order, in its default edition (Linux, US), with the family's own
- * options at create; its control panel opens by the edition's product key.
- */
-const FAMILY_LIFECYCLE = [
-    ['create', 'service' => ['domain' => '{domain}', 'customer_id' => '{customer_id}', 'plan_id' => '{plan_id}', 'options' => '{options}'],
-        'save' => ['order_id' => 'order_id'], 'expect' => ['status' => 'active'],
-        'sandbox' => ['product' => '{product}', 'status' => 'active', 'plan_id' => '{plan_id}']],
-    ['details', 'service' => ['order_id' => '{order_id}'], 'save' => ['product_key' => 'data.product_key'],
-        'expect' => ['status' => 'active', 'data.domain' => '{domain}', 'data.plan_id' => '{plan_id}', 'data.platform' => 'linux', 'data.region' => 'us'],
-        'sandbox' => ['status' => 'active', 'product_key' => '{product_key}']],
-    ['suspend', 'service' => ['order_id' => '{order_id}', 'reason' => 'Overdue invoice'],
-        'expect' => ['status' => 'suspended'], 'sandbox' => ['status' => 'suspended']],
-    ['unsuspend', 'service' => ['order_id' => '{order_id}'],
-        'expect' => ['status' => 'active'], 'sandbox' => ['status' => 'active']],
-    ['change_package', 'label' => 'change_package (dry run)', 'service' => ['order_id' => '{order_id}', 'new_plan_id' => '{new_plan_id}'],
-        'options' => ['dry_run' => true], 'expect' => ['data.dry_run' => true],
-        'sandbox' => ['status' => 'active', 'plan_id' => '{plan_id}']],
-    ['change_package', 'service' => ['order_id' => '{order_id}', 'new_plan_id' => '{new_plan_id}'],
-        'expect' => ['data.dry_run' => false, 'data.plan_id' => '{new_plan_id}'],
-        'sandbox' => ['status' => 'active', 'plan_id' => '{new_plan_id}']],
-    ['renew', 'service' => ['order_id' => '{order_id}'], 'sandbox' => ['status' => 'active']],
-    ['client_area_url', 'service' => ['order_id' => '{order_id}', 'client_ip' => CLIENT_IP],
-        'url_has' => ['orderid={order_id}', 'service-name={product_key}'], 'sandbox' => ['status' => 'active']],
-    ['terminate', 'service' => ['order_id' => '{order_id}'],
-        'expect' => ['status' => 'terminated'], 'sandbox' => ['status' => 'terminated']],
 ];
 
 /** An e-mail family's order, priced by seats: its package is its number of accounts. */
@@ -223,23 +197,9 @@ function scenarios(array $fixtures): array
 {
     $lb = $fixtures['logicboxes'];
     $customer = $lb['customers'][0]['customer_id'];
-    $product = static fn (string $key, array $service = []): array => [
-        'title' => "LogicBoxes {$key} order",
-        'provider' => 'logicboxes',
-        'product' => $key,
-        'vars' => [
-            'product' => $key,
-            'domain' => "demo-{$key}.example",
-            'customer_id' => $customer,
-            'plan_id' => $lb['plans'][$key][0],
-            'new_plan_id' => $lb['plans'][$key][1],
-        ],
-        'service' => $service,
-        'watch' => WATCH_ORDER,
-        'steps' => PRODUCT_LIFECYCLE,
-    ];
-    // A hosting, server or e-mail family: the term goes with every call, as the API wants it.
-    $family = static fn (string $key, array $options, array $steps): array => [
+    // `service` goes with every step: CodeGuard's and the families' APIs want the term on
+    // create, renew and change. Options are an object even when empty.
+    $product = static fn (string $key, array $service = [], array $options = [], array $steps = PRODUCT_LIFECYCLE): array => [
         'title' => "LogicBoxes {$key} order",
         'provider' => 'logicboxes',
         'product' => $key,
@@ -249,9 +209,9 @@ function scenarios(array $fixtures): array
             'customer_id' => $customer,
             'plan_id' => $lb['plans'][$key][0] ?? null,
             'new_plan_id' => $lb['plans'][$key][1] ?? null,
-            'options' => $options,
+            'options' => (object) $options,
         ],
-        'service' => ['months' => 12],
+        'service' => $service,
         'watch' => $steps === EMAIL_LIFECYCLE ? WATCH_SEATS : WATCH_ORDER,
         'steps' => $steps,
     ];
@@ -282,10 +242,10 @@ function scenarios(array $fixtures): array
         ['title' => 'LogicBoxes plans', 'provider' => 'logicboxes', 'product' => null,
             'vars' => [], 'service' => [], 'watch' => null, 'steps' => [['plans']]],
         $product('sitelock'),
-        $product('codeguard', ['months' => 12]), // CodeGuard's API wants the term on create, renew and change
-        $family('single_domain_hosting', ['enable_ssl' => true], FAMILY_LIFECYCLE),
-        $family('vps', ['os' => 'alma_8', 'addons' => ['cpanel']], FAMILY_LIFECYCLE),
-        $family('business_email', [], EMAIL_LIFECYCLE),
+        $product('codeguard', ['months' => 12]),
+        $product('single_domain_hosting', ['months' => 12], ['enable_ssl' => true]),
+        $product('vps', ['months' => 12], ['os' => 'alma_8', 'addons' => ['cpanel']]),
+        $product('business_email', ['months' => 12], [], EMAIL_LIFECYCLE),
         ['title' => 'LogicBoxes seeded DNS order (generic `order`)', 'provider' => 'logicboxes', 'product' => 'order',
             'vars' => ['order_id' => $dns['order_id'], 'customer_id' => $dns['customer_id'], 'service_name' => 'dns'],
             'service' => [], 'watch' => WATCH_ORDER, 'steps' => GENERIC_ORDER_LIFECYCLE],

@@ -5,8 +5,8 @@ use serde_json::{json, Map, Value};
 
 use super::catalog::Product;
 use super::family_details;
-use super::params::required;
-use super::reply::{error, no_website, Reply};
+use super::params::{bounded, required};
+use super::reply::{no_website, Reply};
 use super::store::Order;
 use crate::state::{World, DEFAULT_LB_USERID};
 use crate::wire::{SimRequest, SimResponse};
@@ -106,13 +106,4 @@ fn search_record(order: &Order, product: &Product) -> Value {
         "entitytype.entitytypename": product.name(),
         "entitytype.entitytypekey": product.key,
     })
-}
-
-/// A required whole number within the API's bounds.
-fn bounded(req: &SimRequest, name: &str, min: u64, max: u64) -> Result<u64, SimResponse> {
-    let raw = required(req, name)?;
-    raw.parse::<u64>()
-        .ok()
-        .filter(|n| (min..=max).contains(n))
-        .ok_or_else(|| error(format!("{name} must be a whole number from {min} to {max}, not {raw}")))
 }

@@ -3,7 +3,7 @@
 //! live API documents them. A family ignores the parameters it does not take.
 
 use super::catalog::{Pricing, Product};
-use super::params::{boolean, required};
+use super::params::{boolean, bounded, required};
 use super::reply::error;
 use crate::wire::{SimRequest, SimResponse};
 
@@ -75,20 +75,12 @@ pub fn cpanel_blocks(req: &SimRequest, product: &Product) -> Result<Option<u32>,
     if !product.family.setup.cpanel_blocks || req.param("cpanel-blocks").is_none() {
         return Ok(None);
     }
-    whole(req, "cpanel-blocks", 1, 100).map(Some)
+    Ok(Some(bounded(req, "cpanel-blocks", 1, 100)? as u32))
 }
 
 /// `no-of-accounts`: required, from 1 to [`MAX_ACCOUNTS`].
 pub fn accounts(req: &SimRequest) -> Result<u32, SimResponse> {
-    whole(req, "no-of-accounts", 1, MAX_ACCOUNTS)
-}
-
-fn whole(req: &SimRequest, name: &str, min: u32, max: u32) -> Result<u32, SimResponse> {
-    let raw = required(req, name)?;
-    raw.parse::<u32>()
-        .ok()
-        .filter(|n| (min..=max).contains(n))
-        .ok_or_else(|| error(format!("{name} must be a whole number from {min} to {max}, not {raw}")))
+    Ok(bounded(req, "no-of-accounts", 1, u64::from(MAX_ACCOUNTS))? as u32)
 }
 
 fn os(req: &SimRequest) -> Result<String, SimResponse> {
