@@ -13,6 +13,11 @@ declare(strict_types=1);
  *   - the plans, as a panel's config dropdown would list them;
  *   - a SiteLock and a CodeGuard order: create → details → suspend → unsuspend →
  *     change_package (dry run, then real) → renew → client_area_url → terminate;
+ *   - a single domain hosting and a VPS order, in their default edition (Linux, US) with their
+ *     family options (SSL; OS and add-ons): create → details → suspend → unsuspend →
+ *     change_package (dry run, then real) → renew → client_area_url → terminate;
+ *   - a Business Email order, priced by seats: create (2 seats) → details → suspend → unsuspend
+ *     → change_package to 5 seats, then to 1 → renew → client_area_url → terminate;
  *   - a seeded DNS order through the generic `order` product: suspend → unsuspend → client_area_url.
  *
  *   RackNap
@@ -65,15 +70,17 @@ const CLIENT_IP = '203.0.113.9';
  *   'url_has'  strings the envelope's `url` must contain
  *   'sandbox'  field => the value the sandbox's own record of the service must have afterwards
  *
- * The lifecycle of a LogicBoxes product with its own API (SiteLock, CodeGuard, …).
+ * The lifecycle of a LogicBoxes product with its own API and plans (SiteLock, CodeGuard, a
+ * hosting or server family in its default edition): its family options go with create, and
+ * its control panel opens by the product key its details give.
  */
 const PRODUCT_LIFECYCLE = [
-    ['create', 'service' => ['domain' => '{domain}', 'customer_id' => '{customer_id}', 'plan_id' => '{plan_id}'],
+    ['create', 'service' => ['domain' => '{domain}', 'customer_id' => '{customer_id}', 'plan_id' => '{plan_id}', 'options' => '{options}'],
         'save' => ['order_id' => 'order_id'], 'expect' => ['status' => 'active'],
         'sandbox' => ['product' => '{product}', 'status' => 'active', 'plan_id' => '{plan_id}']],
-    ['details', 'service' => ['order_id' => '{order_id}'],
+    ['details', 'service' => ['order_id' => '{order_id}'], 'save' => ['product_key' => 'data.product_key'],
         'expect' => ['status' => 'active', 'data.domain' => '{domain}', 'data.plan_id' => '{plan_id}'],
-        'sandbox' => ['status' => 'active', 'plan_id' => '{plan_id}']],
+        'sandbox' => ['status' => 'active', 'plan_id' => '{plan_id}', 'product_key' => '{product_key}']],
     ['suspend', 'service' => ['order_id' => '{order_id}', 'reason' => 'Overdue invoice'],
         'expect' => ['status' => 'suspended'], 'sandbox' => ['status' => 'suspended', 'plan_id' => '{plan_id}']],
     ['unsuspend', 'service' => ['order_id' => '{order_id}'],
@@ -87,10 +94,32 @@ const PRODUCT_LIFECYCLE = [
     ['renew', 'service' => ['order_id' => '{order_id}'],
         'sandbox' => ['status' => 'active', 'plan_id' => '{new_plan_id}']],
     ['client_area_url', 'service' => ['order_id' => '{order_id}', 'client_ip' => CLIENT_IP],
-        'url_has' => ['orderid={order_id}', 'service-name={product}'],
+        'url_has' => ['orderid={order_id}', 'service-name={product_key}'],
         'sandbox' => ['status' => 'active', 'plan_id' => '{new_plan_id}']],
     ['terminate', 'service' => ['order_id' => '{order_id}'],
         'expect' => ['status' => 'terminated'], 'sandbox' => ['status' => 'terminated', 'plan_id' => '{new_plan_id}']],
+];
+
+/** An e-mail family's order, priced by seats: its package is its number of accounts. */
+const EMAIL_LIFECYCLE = [
+    ['create', 'service' => ['domain' => '{domain}', 'customer_id' => '{customer_id}', 'options' => ['seats' => 2]],
+        'save' => ['order_id' => 'order_id'], 'expect' => ['status' => 'active'],
+        'sandbox' => ['product' => '{product}', 'status' => 'active', 'seats' => 2]],
+    ['details', 'service' => ['order_id' => '{order_id}'], 'save' => ['product_key' => 'data.product_key'],
+        'expect' => ['status' => 'active', 'data.seats' => 2], 'sandbox' => ['status' => 'active', 'seats' => 2]],
+    ['suspend', 'service' => ['order_id' => '{order_id}', 'reason' => 'Overdue invoice'],
+        'expect' => ['status' => 'suspended'], 'sandbox' => ['status' => 'suspended']],
+    ['unsuspend', 'service' => ['order_id' => '{order_id}'],
+        'expect' => ['status' => 'active'], 'sandbox' => ['status' => 'active']],
+    ['change_package', 'label' => 'change_package (5 seats)', 'service' => ['order_id' => '{order_id}', 'options' => ['seats' => 5]],
+        'expect' => ['data.seats' => 5, 'data.seats_before' => 2], 'sandbox' => ['status' => 'active', 'seats' => 5]],
+    ['change_package', 'label' => 'change_package (1 seat)', 'service' => ['order_id' => '{order_id}', 'options' => ['seats' => 1]],
+        'expect' => ['data.seats' => 1, 'data.seats_before' => 5], 'sandbox' => ['status' => 'active', 'seats' => 1]],
+    ['renew', 'service' => ['order_id' => '{order_id}'], 'sandbox' => ['status' => 'active', 'seats' => 1]],
+    ['client_area_url', 'service' => ['order_id' => '{order_id}', 'client_ip' => CLIENT_IP],
+        'url_has' => ['orderid={order_id}', 'service-name={product_key}'], 'sandbox' => ['status' => 'active']],
+    ['terminate', 'service' => ['order_id' => '{order_id}'],
+        'expect' => ['status' => 'terminated'], 'sandbox' => ['status' => 'terminated', 'seats' => 1]],
 ];
 
 /** Any other LogicBoxes order (DNS, hosting, …), through the generic `order` product. */
@@ -152,6 +181,7 @@ const LICENCE_LIFECYCLE = [
 
 /** What the sandbox says of an order (`/_sandbox/orders`) and of a customer (`/_sandbox/customers`). */
 const WATCH_ORDER = ['route' => 'orders', 'key' => 'order_id', 'fields' => ['status', 'plan_id']];
+const WATCH_SEATS = ['route' => 'orders', 'key' => 'order_id', 'fields' => ['status', 'seats', 'product_key']];
 const WATCH_LICENCE = ['route' => 'orders', 'key' => 'order_id', 'fields' => ['status', 'plan_id', 'title']];
 const WATCH_CUSTOMER = ['route' => 'customers', 'key' => 'customer_id', 'fields' => ['status']];
 
@@ -167,20 +197,23 @@ function scenarios(array $fixtures): array
 {
     $lb = $fixtures['logicboxes'];
     $customer = $lb['customers'][0]['customer_id'];
-    $product = static fn (string $key, array $service = []): array => [
+    // `service` goes with every step: CodeGuard's and the families' APIs want the term on
+    // create, renew and change. Options are an object even when empty.
+    $product = static fn (string $key, array $service = [], array $options = [], array $steps = PRODUCT_LIFECYCLE): array => [
         'title' => "LogicBoxes {$key} order",
         'provider' => 'logicboxes',
         'product' => $key,
         'vars' => [
             'product' => $key,
-            'domain' => "demo-{$key}.example",
+            'domain' => 'demo-' . str_replace('_', '-', $key) . '.example',
             'customer_id' => $customer,
-            'plan_id' => $lb['plans'][$key][0],
-            'new_plan_id' => $lb['plans'][$key][1],
+            'plan_id' => $lb['plans'][$key][0] ?? null,
+            'new_plan_id' => $lb['plans'][$key][1] ?? null,
+            'options' => (object) $options,
         ],
         'service' => $service,
-        'watch' => WATCH_ORDER,
-        'steps' => PRODUCT_LIFECYCLE,
+        'watch' => $steps === EMAIL_LIFECYCLE ? WATCH_SEATS : WATCH_ORDER,
+        'steps' => $steps,
     ];
     $dns = seededOrder($lb['orders'], 'dns');
 
@@ -209,7 +242,10 @@ function scenarios(array $fixtures): array
         ['title' => 'LogicBoxes plans', 'provider' => 'logicboxes', 'product' => null,
             'vars' => [], 'service' => [], 'watch' => null, 'steps' => [['plans']]],
         $product('sitelock'),
-        $product('codeguard', ['months' => 12]), // CodeGuard's API wants the term on create, renew and change
+        $product('codeguard', ['months' => 12]),
+        $product('single_domain_hosting', ['months' => 12], ['enable_ssl' => true]),
+        $product('vps', ['months' => 12], ['os' => 'alma_8', 'addons' => ['cpanel']]),
+        $product('business_email', ['months' => 12], [], EMAIL_LIFECYCLE),
         ['title' => 'LogicBoxes seeded DNS order (generic `order`)', 'provider' => 'logicboxes', 'product' => 'order',
             'vars' => ['order_id' => $dns['order_id'], 'customer_id' => $dns['customer_id'], 'service_name' => 'dns'],
             'service' => [], 'watch' => WATCH_ORDER, 'steps' => GENERIC_ORDER_LIFECYCLE],

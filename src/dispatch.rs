@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::call_log::CallLog;
 use crate::http::Session;
 use crate::operation::Operation;
-use crate::providers::{self, Call, OperationSpec, ProviderSpec};
+use crate::providers::{self, Call, MissingCalls, OperationSpec, ProductSpec, ProviderSpec};
 use crate::request::{self, printable, Request};
 use crate::response::{envelope, Error, ErrorCode, Outcome, Subject};
 use crate::secret::{is_secret_parameter, Redactor};
@@ -74,7 +74,7 @@ fn execute(
     let op_spec = product
         .and_then(|p| p.operation(operation))
         .or_else(|| operation.is_account_level().then(|| spec.account_operation(operation)).flatten())
-        .ok_or_else(|| unsupported(spec, request.product.as_deref(), operation))?;
+        .ok_or_else(|| unsupported(spec, product, operation))?;
     check_required(spec, op_spec, request)?;
 
     let timeout = Duration::from_millis(request.options.timeout_ms());
@@ -128,12 +128,18 @@ fn unknown_product(spec: &ProviderSpec, key: &str) -> Error {
     )
 }
 
-fn unsupported(spec: &ProviderSpec, product: Option<&str>, op: Operation) -> Error {
-    let what = product.map(|p| format!(" for {p}")).unwrap_or_default();
-    Error::new(
-        ErrorCode::UnsupportedOperation,
-        format!("{} has no {} call{what}, so hostprov cannot {}.", spec.api_title, op.as_str(), op.phrase()),
-    )
+fn unsupported(spec: &ProviderSpec, product: Option<&ProductSpec>, op: Operation) -> Error {
+    let what = product.map(|p| format!(" for {}", p.key)).unwrap_or_default();
+    let message = match product.map(|p| p.missing) {
+        Some(MissingCalls::Unconfirmed) => format!(
+            "{}'s {} call{what} is not confirmed by its documentation, so hostprov does not guess it and cannot {}.",
+            spec.api_title,
+            op.as_str(),
+            op.phrase()
+        ),
+        _ => format!("{} has no {} call{what}, so hostprov cannot {}.", spec.api_title, op.as_str(), op.phrase()),
+    };
+    Error::new(ErrorCode::UnsupportedOperation, message)
 }
 
 /// A name from the request, quoted for a message: whole or not at all. A name cut short

@@ -64,7 +64,7 @@ fn unknown_provider_product_and_operation_have_their_own_codes() {
     let e = create(br#"{"provider":"enom"}"#);
     common::expect_error(&e, "unknown_provider");
     assert_eq!(e["provider"], "enom");
-    common::expect_error(&create(br#"{"provider":"logicboxes","product":"vps"}"#), "unknown_product");
+    common::expect_error(&create(br#"{"provider":"logicboxes","product":"shared_hosting"}"#), "unknown_product");
     let e = take(unsafe { hostprov_call(c"reboot".as_ptr(), c"{}".as_ptr()) });
     common::expect_error(&e, "unsupported_operation");
     let request = cr#"{"provider":"logicboxes","product":"customer","account":{"auth_userid":"1","api_key":"k"}}"#;

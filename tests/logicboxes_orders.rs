@@ -269,7 +269,7 @@ fn any_other_order_is_suspended_and_opened_in_its_panel() {
     for (o, extra, tail) in [
         (&dns, json!({"service_name": "dns"}), "service-name=dns"),
         (&hosting, json!({"panel": "whm"}), "panel=whm"),
-        (&hosting, json!({"service_name": hosting["product"]}), "service-name="),
+        (&hosting, json!({"service_name": hosting["product_key"]}), "service-name="),
     ] {
         let envelope = call("client_area_url", &order(o, extra));
         expect_ok(&envelope);

@@ -138,6 +138,85 @@ fn an_action_wrapped_in_its_invoice_id_and_one_without_entityid_are_actions() {
     assert_eq!((answer["status"].as_str(), answer["data"]["action_status"].as_str()), (Some("terminated"), Some("ExecutionStarted")));
 }
 
+/// The recorded Business Email details with another number of accounts.
+fn business_email_details(seats: u64) -> String {
+    let mut details: Value = serde_json::from_str(&recorded("businessemail-details.json")).unwrap();
+    details["emailaccounts"] = json!(seats);
+    details.to_string()
+}
+
+#[test]
+fn business_email_orders_are_read_through_their_own_paths() {
+    let server = Replay::start();
+    server.answer("/api/eelite/us/details.json", 200, recorded("businessemail-details.json"));
+    let answer = call("details", &request(&server, "business_email", json!({"order_id": "79244641"})));
+    expect_ok(&answer);
+    let data = &answer["data"];
+    assert_eq!((answer["order_id"].as_str(), answer["status"].as_str()), (Some("79244641"), Some("active")));
+    assert_eq!((data["seats"].as_u64(), data["product_key"].as_str(), data["region"].as_str()), (Some(1), Some("eeliteus"), Some("us")));
+    assert_eq!((data["customer_id"].as_str(), data["plan_id"].as_str()), (Some(CUSTOMER), None), "priced by seats, without a plan");
+    assert_eq!(data["expires_at"], "2017-12-08T12:00:54Z");
+
+    server.answer("/api/eelite/us/search.json", 200, EMPTY_SEARCH);
+    server.answer("/api/eelite/us/add.json", 200, recorded("businessemail-add.json"));
+    let service = json!({"domain": "test-domain.co.uk.onlyfordemo.com", "customer_id": CUSTOMER, "months": 1, "invoice_option": "PayInvoice", "options": {"seats": 1}});
+    let answer = call("create", &request(&server, "business_email", service));
+    expect_ok(&answer);
+    assert_eq!((answer["order_id"].as_str(), answer["data"]["action_status"].as_str()), (Some("79767882"), Some("InvoicePaid")));
+    let added = &server.seen("eelite/us/add.json")[0];
+    assert_eq!((added.param("no-of-accounts"), added.param("months"), added.param("plan-id")), (Some("1"), Some("1"), None));
+}
+
+#[test]
+fn business_email_seats_go_up_through_a_wrapped_answer_and_down_through_one_without_an_order_id() {
+    let server = Replay::start();
+    server.answer("/api/eelite/us/details.json", 200, recorded("businessemail-details.json"));
+    server.answer("/api/eelite/us/add-email-account.json", 200, recorded("businessemail-add-email-account-payinvoice.json"));
+    let up = json!({"order_id": "80030154", "invoice_option": "PayInvoice", "options": {"seats": 2}});
+    let answer = call("change_package", &request(&server, "business_email", up));
+    expect_ok(&answer);
+    assert_eq!((answer["data"]["seats"].as_u64(), answer["data"]["seats_before"].as_u64()), (Some(2), Some(1)));
+    assert_eq!((answer["data"]["invoice_id"].as_str(), answer["data"]["action_status"].as_str()), (Some("78877737"), Some("InvoicePaid")));
+    let sent = &server.seen("add-email-account.json")[0];
+    assert_eq!((sent.param("no-of-accounts"), sent.param("order-id")), (Some("1"), Some("80030154")));
+
+    server.clear();
+    server.answer("/api/eelite/us/details.json", 200, business_email_details(3));
+    server.answer("/api/eelite/us/delete-email-account.json", 200, recorded("businessemail-delete-email-account.json"));
+    let answer = call("change_package", &request(&server, "business_email", json!({"order_id": "80030154", "options": {"seats": 1}})));
+    expect_ok(&answer);
+    assert_eq!((answer["order_id"].as_str(), answer["data"]["action_status"].as_str()), (Some("80030154"), Some("ExecutionStarted")));
+    assert_eq!(server.seen("delete-email-account.json")[0].param("no-of-accounts"), Some("2"));
+    assert!(server.seen("add-email-account.json").is_empty());
+}
+
+#[test]
+fn a_lost_seat_change_behind_a_proxy_is_settled_by_the_recorded_count() {
+    let server = Replay::start();
+    server.answer("/api/eelite/us/details.json", 200, recorded("businessemail-details.json"));
+    server.answer("/api/eelite/us/details.json", 200, business_email_details(4));
+    server.answer("/api/eelite/us/add-email-account.json", 504, r#"{"message":"Endpoint request timed out"}"#);
+    let answer = call("change_package", &request(&server, "business_email", json!({"order_id": "79244641", "options": {"seats": 4}})));
+    expect_ok(&answer);
+    assert_eq!((answer["data"]["reconciled"].as_bool(), answer["data"]["seats"].as_u64()), (Some(true), Some(4)));
+    assert_eq!(server.seen("add-email-account.json").len(), 1, "sent once");
+}
+
+#[test]
+fn recorded_customer_prices_give_plans_their_tenures() {
+    let server = Replay::start();
+    // plan-details.json in the shape doc 004 shows; its prices as recorded.
+    server.answer("/api/products/plan-details.json", 200, r#"{"sitelock":{"178":{"plan_name":"Find","plan_status":"Active"},"179":{"plan_name":"Fix","plan_status":"Paused"}}}"#);
+    server.answer("/api/products/customer-price.json", 200, recorded("products-customer-price-sitelock.json"));
+    let answer = call("plans", &request(&server, "sitelock", json!({})));
+    expect_ok(&answer);
+    let plans = answer["data"]["plans"].as_array().unwrap();
+    assert_eq!(plans.len(), 2);
+    assert_eq!((plans[0]["plan_id"].as_str(), plans[0]["product_key"].as_str(), plans[1]["status"].as_str()), (Some("178"), Some("sitelock"), Some("paused")));
+    assert_eq!(plans[0]["tenures"], json!([1]));
+    assert_eq!((plans[0]["prices"]["add"]["1"].as_f64(), plans[0]["prices"]["renew"]["1"].as_f64()), (Some(0.0), Some(0.0)));
+}
+
 #[test]
 fn every_recorded_error_is_an_error_with_the_providers_own_text() {
     let server = Replay::start();

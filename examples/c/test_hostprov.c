@@ -150,6 +150,111 @@ static void batch_of_suspends(const char *url, const char *customer, const char 
     expect(hostprov_batch(NULL), "\"operation\":\"batch\"", "NULL batch");
 }
 
+/* Copies the string value of the n-th (from 1) `"key":"…"` into out; false when absent. */
+static int string_field(const char *envelope, const char *key, int n, char *out, size_t size) {
+    char pattern[64];
+    snprintf(pattern, sizeof pattern, "\"%s\":\"", key);
+    const char *start = envelope;
+    for (int i = 0; i < n && start != NULL; i++) {
+        start = strstr(i == 0 ? start : start + 1, pattern);
+    }
+    if (start == NULL) return 0;
+    start += strlen(pattern);
+    const char *end = strchr(start, '"');
+    if (end == NULL || (size_t)(end - start) >= size) return 0;
+    memcpy(out, start, (size_t)(end - start));
+    out[end - start] = '\0';
+    return 1;
+}
+
+/* A LogicBoxes request for a family product; `service` is the inside of the service object. */
+static char *family_request(const char *url, const char *product, const char *service) {
+    static char buf[2048];
+    snprintf(buf, sizeof buf,
+             "{\"provider\":\"logicboxes\",\"product\":\"%s\","
+             "\"account\":{\"auth_userid\":\"100000\",\"api_key\":\"sandbox-key\","
+             "\"base_url\":\"%s/logicboxes\",\"panel_url\":\"%s/logicboxes\"},"
+             "\"service\":{%s}}",
+             product, url, url, service);
+    return buf;
+}
+
+/* Each family of hosting, servers and e-mail: the edition it is ordered in, its create
+ * options (the inside of JSON objects), and how its package changes. */
+static const struct family {
+    const char *product;
+    const char *edition;
+    const char *create_options;
+    const char *change; /* "plan", "seats", or NULL where the change call is not confirmed */
+} FAMILIES[] = {
+    {"single_domain_hosting", "", "\"enable_ssl\":true", "plan"},
+    {"multi_domain_hosting", "\"region\":\"uk\"", "", "plan"},
+    {"reseller_hosting", "", "\"add_dedicated_ip\":true", "plan"},
+    {"vps", "", "\"os\":\"alma_8\",\"addons\":[\"cpanel\"]", "plan"},
+    {"dedicated_server", "\"platform\":\"windows\",\"region\":\"in\"", "\"os\":\"windows_2022\"", "plan"},
+    {"managed_server", "", "\"os\":\"ubuntu_22\"", "plan"},
+    {"business_email", "", "\"seats\":2", "seats"},
+    {"enterprise_email", "\"region\":\"in\"", "\"seats\":2", "seats"},
+    {"google_workspace", "", "\"seats\":2", "seats"},
+    {"cloud_hosting", "", "", NULL},
+};
+
+/* `{a,b}` of two object insides, either of which may be empty. */
+static const char *object(char *out, size_t size, const char *a, const char *b) {
+    snprintf(out, size, "{%s%s%s}", a, a[0] && b[0] ? "," : "", b);
+    return out;
+}
+
+/* create (twice: one order) → details → suspend → unsuspend → renew → client_area_url →
+ * change_package → terminate, for one family; unconfirmed calls must say so. */
+static void family_lifecycle(const char *url, const char *customer, const struct family *f, size_t n) {
+    char service[1024], options[256], plan[32] = "", new_plan[32] = "", order_id[32] = "", what[128];
+    int seats = f->change != NULL && strcmp(f->change, "seats") == 0;
+    char edition[128];
+    object(edition, sizeof edition, f->edition, "");
+
+    snprintf(service, sizeof service, "\"options\":%s", edition);
+    char *plans = hostprov_plans(family_request(url, f->product, service));
+    string_field(plans, "plan_id", 1, plan, sizeof plan);
+    string_field(plans, "plan_id", 2, new_plan, sizeof new_plan); /* the bigger one */
+    hostprov_string_free(plans);
+    snprintf(what, sizeof what, "%s: plans", f->product);
+    CHECK(seats || plan[0] != '\0', what);
+
+    snprintf(service, sizeof service,
+             "\"domain\":\"c-family-%zu.example\",\"customer_id\":\"%s\",\"months\":12,%s%s%s\"options\":%s",
+             n, customer, plan[0] ? "\"plan_id\":\"" : "", plan, plan[0] ? "\"," : "",
+             object(options, sizeof options, f->edition, f->create_options));
+    for (int attempt = 0; attempt < 2; attempt++) {
+        char *created = hostprov_create(family_request(url, f->product, service));
+        snprintf(what, sizeof what, "%s: create%s", f->product, attempt ? " again finds the same order" : "");
+        CHECK(strstr(created, attempt ? "\"reconciled\":true" : "\"status\":\"active\"") != NULL, what);
+        if (!attempt) string_field(created, "order_id", 1, order_id, sizeof order_id);
+        hostprov_string_free(created);
+    }
+
+    const char *fields = "\"client_ip\":\"203.0.113.9\",\"months\":12,\"auto_renew\":false";
+    int confirmed = f->change != NULL;
+    struct { char *(*call)(const char *); const char *name; const char *needle; int offered; } steps[] = {
+        {hostprov_details, "details", "\"status\":\"active\"", confirmed},
+        {hostprov_suspend, "suspend", "\"status\":\"suspended\"", 1},
+        {hostprov_unsuspend, "unsuspend", "\"status\":\"active\"", 1},
+        {hostprov_renew, "renew", "\"ok\":true", 1},
+        {hostprov_client_area_url, "client_area_url", "ManageServiceServletForAPI", confirmed},
+        {hostprov_change_package, "change_package", seats ? "\"seats\":5" : "\"dry_run\":false", confirmed},
+        {hostprov_terminate, "terminate", "\"status\":\"terminated\"", confirmed},
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        int change = steps[i].call == hostprov_change_package;
+        snprintf(service, sizeof service, "\"order_id\":\"%s\",%s%s%s%s\"options\":%s", order_id, fields,
+                 change && !seats ? ",\"new_plan_id\":\"" : "", change && !seats ? new_plan : "",
+                 change && !seats ? "\"," : ",",
+                 object(options, sizeof options, f->edition, change && seats ? "\"seats\":5" : ""));
+        snprintf(what, sizeof what, "%s: %s", f->product, steps[i].name);
+        expect(steps[i].call(family_request(url, f->product, service)), steps[i].offered ? steps[i].needle : "not confirmed", what);
+    }
+}
+
 int main(int argc, char **argv) {
     if (argc != 4) {
         fprintf(stderr, "usage: %s SANDBOX_URL CUSTOMER_ID SITELOCK_PLAN_ID\n", argv[0]);
@@ -168,7 +273,7 @@ int main(int argc, char **argv) {
     expect(hostprov_suspend("\xff\xfe{"), "\"code\":\"invalid_request\"", "invalid UTF-8");
     expect(hostprov_suspend("{not json"), "\"code\":\"invalid_request\"", "not JSON");
     expect(hostprov_suspend("{\"provider\":\"enom\"}"), "\"code\":\"unknown_provider\"", "unknown provider");
-    expect(hostprov_suspend("{\"provider\":\"logicboxes\",\"product\":\"vps\"}"), "\"code\":\"unknown_product\"",
+    expect(hostprov_suspend("{\"provider\":\"logicboxes\",\"product\":\"shared_hosting\"}"), "\"code\":\"unknown_product\"",
            "unknown product");
 
     size_t big_len = 2 * 1024 * 1024;
@@ -199,6 +304,9 @@ int main(int argc, char **argv) {
            "client_area_url");
 
     batch_of_suspends(url, customer, plan);
+
+    /* Every hosting, server and e-mail family, table-driven. */
+    for (size_t i = 0; i < sizeof FAMILIES / sizeof FAMILIES[0]; i++) family_lifecycle(url, customer, &FAMILIES[i], i);
 
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

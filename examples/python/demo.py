@@ -1,6 +1,9 @@
 """hostprov against hostprov-sandbox, through the ctypes client:
 
 - the LogicBoxes `customer`: test_connection, suspend, unsuspend, client_area_url;
+- a LogicBoxes single domain hosting, VPS and Business Email order: create → details → suspend
+  → unsuspend → change_package (a bigger plan; for e-mail 5 seats, then 1) → renew →
+  client_area_url (the link is opened) → terminate;
 - a RackNap service: create → suspend → unsuspend → terminate;
 - a licence of each product (plesk, cpanel, virtuozzo): create → details → terminate;
 - a batch: SiteLock orders placed, then suspended, in one call each, behind a progress bar;
@@ -22,7 +25,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import dataclass
+import urllib.request
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Tuple
 
 import sandbox
@@ -79,11 +83,14 @@ class Lifecycle:
     #: the rest of the create request (`service`, and `idempotency_key` where the API needs one).
     create: Dict[str, Any]
     #: the steps after create: (operation, the envelope's `status`, the order's status in
-    #: `/_sandbox/orders`); each is sent with `service.order_id` of the created order.
-    steps: List[Tuple[str, str, str]]
+    #: `/_sandbox/orders`, and optionally more `service` fields for this step); each is sent with
+    #: `service.order_id` of the created order.
+    steps: List[Tuple[Any, ...]]
     #: operations the API does not have, and the name its error message must give the API.
     unsupported: Tuple[str, ...]
     api_name: str
+    #: `service` fields every step after create sends (the term, the browser's address).
+    every_step: Dict[str, Any] = field(default_factory=dict)
 
 
 RACKNAP_STEPS = [("suspend", "suspended", "suspended"), ("unsuspend", "active", "active"), ("terminate", "terminated", "terminated")]
@@ -127,6 +134,42 @@ def racknap_lifecycles(hp: HostProv, url: str, fixtures: dict) -> List[Lifecycle
     ]
 
 
+#: One hosting, one server and one e-mail family: their create options, and the steps after
+#: create besides suspend and unsuspend. A plan change goes to the second plan of the default
+#: edition; an e-mail order's package is its number of seats, up and then down.
+FAMILY_OPTIONS = {
+    "single_domain_hosting": {"enable_ssl": True},
+    "vps": {"os": "alma_8", "addons": ["cpanel"]},
+    "business_email": {"seats": 2},
+}
+FAMILY_TAIL = [("renew", None, "active"), ("client_area_url", None, "active"), ("terminate", "terminated", "terminated")]
+
+
+def logicboxes_families(url: str, fixtures: dict) -> List[Lifecycle]:
+    lb = fixtures["logicboxes"]
+    account = sandbox.logicboxes_account(url, fixtures)
+    lifecycles = []
+    for product, options in FAMILY_OPTIONS.items():
+        plans = lb["plans"].get(product, [])
+        service = {"domain": f"demo-{product.replace('_', '-')}.example", "customer_id": lb["customers"][0]["customer_id"],
+                   "months": 12, "options": options}
+        if plans:
+            service["plan_id"] = plans[0]
+        changes = ([("change_package", None, "active", {"options": {"seats": 5}}), ("change_package", None, "active", {"options": {"seats": 1}})]
+                   if "seats" in options else [("change_package", None, "active", {"new_plan_id": plans[1]})])
+        lifecycles.append(Lifecycle(
+            label=f"logicboxes {product}",
+            base={"provider": "logicboxes", "product": product, "account": account},
+            create={"service": service},
+            steps=[("details", "active", "active"), ("suspend", "suspended", "suspended"), ("unsuspend", "active", "active")]
+            + changes + FAMILY_TAIL,
+            unsupported=(),
+            api_name="LogicBoxes API",
+            every_step={"months": 12, "client_ip": "203.0.113.9"},
+        ))
+    return lifecycles
+
+
 def licence_lifecycles(url: str, fixtures: dict) -> List[Lifecycle]:
     versions = fixtures["websoftsolus"]["products"]
     account = sandbox.licence_account(url, fixtures)
@@ -154,8 +197,9 @@ def sandbox_agrees(url: str, order_id: str, expected: str) -> None:
         print(f"   /_sandbox/orders: no order {order_id}")
         raise Unexpected(f"/_sandbox/orders does not list {order_id}")
     title = f", title {record['title']!r}" if record.get("title") else ""
+    seats = f", {record['seats']} seats" if record.get("seats") is not None else ""
     verdict = "agrees" if record["status"] == expected else f"DISAGREES, expected {expected}"
-    print(f"   /_sandbox/orders: {record['provider']} {record['product']} {order_id} is {record['status']}{title} ({verdict})")
+    print(f"   /_sandbox/orders: {record['provider']} {record['product']} {order_id} is {record['status']}{title}{seats} ({verdict})")
     expect(record["status"] == expected, f"/_sandbox/orders says {order_id} is {record['status']}, not {expected}")
 
 
@@ -167,15 +211,24 @@ def run_lifecycle(hp: HostProv, url: str, life: Lifecycle) -> None:
     expect(created["status"] == "active", f"create answered status {created['status']}")
     sandbox_agrees(url, order_id, "active")
 
-    by_id = {**life.base, "service": {"order_id": order_id}}
-    for operation, status, in_sandbox in life.steps:
-        envelope = hp.call(operation, by_id)
+    by_id = {**life.base, "service": {**life.every_step, "order_id": order_id}}
+    for operation, status, in_sandbox, *extra in life.steps:
+        step_request = {**by_id, "service": {**by_id["service"], **(extra[0] if extra else {})}}
+        envelope = hp.call(operation, step_request)
         show(f"{life.label} {order_id}: {operation}", envelope)
         expect(envelope["order_id"] == order_id, f"{operation} answered order_id {envelope['order_id']}")
         expect(envelope["status"] == status, f"{operation} answered status {envelope['status']}, not {status}")
+        if "seats" in step_request["service"].get("options", {}):
+            expect(envelope["data"]["seats"] == step_request["service"]["options"]["seats"], f"{operation}: seats {envelope['data']['seats']}")
+        if operation == "client_area_url":
+            # The link as the customer's browser follows it.
+            with urllib.request.urlopen(envelope["url"], timeout=10) as page:
+                print(f"   GET the client area link: HTTP {page.status}")
+                expect(page.status == 200, f"the client area link answered HTTP {page.status}")
         sandbox_agrees(url, order_id, in_sandbox)
 
-    print(f"== {life.label}: what the {life.api_name} lacks")
+    if life.unsupported:
+        print(f"== {life.label}: what the {life.api_name} lacks")
     for operation in life.unsupported:
         try:
             envelope = hp.call(operation, by_id)
@@ -241,7 +294,7 @@ def run(url: str) -> int:
     fixtures = sandbox.admin(url, "GET", "fixtures")
     try:
         logicboxes_customer(hp, url, fixtures)
-        for life in racknap_lifecycles(hp, url, fixtures) + licence_lifecycles(url, fixtures):
+        for life in logicboxes_families(url, fixtures) + racknap_lifecycles(hp, url, fixtures) + licence_lifecycles(url, fixtures):
             run_lifecycle(hp, url, life)
         sitelock_batch(hp, url, fixtures)
     except HostProvError as e:

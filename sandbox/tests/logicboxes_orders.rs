@@ -53,8 +53,8 @@ fn fixtures_list_plans_paused_plans_and_seeded_orders() {
     assert_eq!(lb["paused_plans"]["sitelock"], serde_json::json!(["104"]));
     assert_eq!(lb["customers"].as_array().unwrap().len(), 3);
     let orders = lb["orders"].as_array().unwrap();
-    let products: Vec<&str> = orders.iter().map(|o| o["product"].as_str().unwrap()).collect();
-    assert_eq!(products, ["dns", "singledomainhostinglinuxus"]);
+    let products: Vec<(&str, &str)> = orders.iter().map(|o| (o["product"].as_str().unwrap(), o["product_key"].as_str().unwrap())).collect();
+    assert_eq!(products, [("dns", "dns"), ("single_domain_hosting", "singledomainhostinglinuxus")]);
     assert_eq!(orders[0]["order_id"], "84311819");
     assert_eq!(orders[1]["domain"], "seeded-hosting.example");
     assert!(orders.iter().all(|o| o["customer_id"] == CUSTOMER));

@@ -10,7 +10,7 @@ const STRANGER: &str = "1002";
 
 fn seeded_order(env: &Env, product: &str) -> String {
     let orders = env.admin("fixtures")["logicboxes"]["orders"].clone();
-    let order = orders.as_array().unwrap().iter().find(|o| o["product"] == product).cloned().expect("a seeded order");
+    let order = orders.as_array().unwrap().iter().find(|o| o["product_key"] == product).cloned().expect("a seeded order");
     order["order_id"].as_str().unwrap().to_owned()
 }
 

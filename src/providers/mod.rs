@@ -43,13 +43,30 @@ impl OperationSpec {
 }
 
 /// A product a provider sells, and the operations it implements.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ProductSpec {
     pub key: &'static str,
     pub operations: &'static [OperationSpec],
+    /// Why the operations missing from `operations` are missing, for the message that says so.
+    pub missing: MissingCalls,
+}
+
+/// Why a product lacks an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingCalls {
+    /// The provider's API has no such call.
+    NotInApi,
+    /// The API may have the call, but no source confirms its parameters or answer, and
+    /// guessing could cost a customer money.
+    Unconfirmed,
 }
 
 impl ProductSpec {
+    /// A product whose API lacks every operation it does not list.
+    pub const fn new(key: &'static str, operations: &'static [OperationSpec]) -> Self {
+        ProductSpec { key, operations, missing: MissingCalls::NotInApi }
+    }
+
     pub fn operation(&self, op: Operation) -> Option<&OperationSpec> {
         self.operations.iter().find(|s| s.operation == op)
     }

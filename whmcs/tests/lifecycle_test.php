@@ -102,7 +102,7 @@ const HOSTING_PRODUCTS = [
 ];
 
 /** Values for the options hosting products need; a required option missing here fails the test. */
-const HOSTING_OPTION_VALUES = ['platform' => 'linux', 'region' => 'us'];
+const HOSTING_OPTION_VALUES = ['platform' => 'linux', 'region' => 'us', 'seats' => '2', 'os' => 'alma_8'];
 
 /**
  * Each hosting product the catalog lists goes through the whole lifecycle; each it does not
@@ -123,7 +123,6 @@ function test_hosting_products_through_their_whole_life_once_the_catalog_lists_t
             same([], receivedRequests('/add.json'), "{$product}, not listed yet: orders sent");
             continue;
         }
-        [$plan, $newPlan] = logicboxesPlans($product);
         $lines = [];
         foreach (optionsOf('logicboxes', $product, 'create') as $option => $required) {
             if ($required) {
@@ -131,8 +130,14 @@ function test_hosting_products_through_their_whole_life_once_the_catalog_lists_t
                 $lines[] = "{$option}=" . HOSTING_OPTION_VALUES[$option];
             }
         }
+        // A product priced by seats changes its number of seats (a Service options line, as a
+        // configurable option would), keeping its plan if it has one; the others change plan.
+        $bySeats = isset(optionsOf('logicboxes', $product, 'change_package')['seats']);
+        $plans = sandbox()->logicboxesFixtures()['plans'][$product] ?? [];
+        [$plan, $newPlan] = $bySeats ? [$plans[0] ?? '', $plans[0] ?? null] : logicboxesPlans($product);
         $service = new WhmcsService(whmcsServer('logicboxes'), [1 => $product, 2 => $plan, 4 => implode("\n", $lines)], $domain, ['LogicBoxes Customer ID' => sandbox()->customerId()]);
-        serviceLifecycle($service, 'logicboxes', $product, $newPlan, $product);
+        $moreSeats = $bySeats ? str_replace('seats=' . HOSTING_OPTION_VALUES['seats'], 'seats=5', implode("\n", $lines)) : null;
+        serviceLifecycle($service, 'logicboxes', $product, $newPlan, $product, $moreSeats, $bySeats ? ['seats' => 5] : []);
     }
 }
 

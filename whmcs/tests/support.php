@@ -206,9 +206,11 @@ function refusedReadably(mixed $answer, string $what): void
  * sandbox's own view. What the product's API cannot do (the catalog says which) must be
  * refused readably with nothing sent.
  *
- * @param string|null $newPlan the plan for ChangePackage
+ * @param string|null          $newPlan    the plan for ChangePackage
+ * @param string|null          $newOptions the Service options setting for ChangePackage (e-mail seats)
+ * @param array<string, mixed> $changed    what /_sandbox/orders shows after ChangePackage, besides the plan
  */
-function serviceLifecycle(WhmcsService $service, string $provider, string $product, ?string $newPlan, string $what): string
+function serviceLifecycle(WhmcsService $service, string $provider, string $product, ?string $newPlan, string $what, ?string $newOptions = null, array $changed = []): string
 {
     $operations = catalogOperations($provider, $product);
     check(in_array('create', $operations, true), "{$what}: the catalog lists create for {$product}");
@@ -255,10 +257,13 @@ function serviceLifecycle(WhmcsService $service, string $provider, string $produ
     if ($newPlan !== null) {
         $service->settings[2] = $newPlan;
     }
+    if ($newOptions !== null) {
+        $service->settings[4] = $newOptions;
+    }
     $answer = $service->call('ChangePackage');
     if (in_array('change_package', $operations, true)) {
         same('success', $answer, "{$what}: ChangePackage");
-        sandboxOrder($provider, $id, ['status' => 'active', 'plan_id' => $newPlan], "{$what}: ChangePackage");
+        sandboxOrder($provider, $id, ['status' => 'active', 'plan_id' => $newPlan] + $changed, "{$what}: ChangePackage");
     } else {
         refusedReadably($answer, "{$what}: ChangePackage");
         same($before, requestsReceived(), "{$what}: ChangePackage: requests the sandbox received");
@@ -308,8 +313,16 @@ function serviceLifecycle(WhmcsService $service, string $provider, string $produ
     same(htmlspecialchars($id), $tab['Provider order'] ?? null, "{$what}: AdminServicesTabFields order");
     same(in_array('details', $operations, true) ? 'active' : 'not reported by the provider', $tab['Provider status'] ?? null, "{$what}: AdminServicesTabFields status");
 
-    same('success', $service->call('TerminateAccount'), "{$what}: TerminateAccount");
-    sandboxOrder($provider, $id, ['status' => 'terminated'], "{$what}: TerminateAccount");
+    $before = requestsReceived();
+    $answer = $service->call('TerminateAccount');
+    if (in_array('terminate', $operations, true)) {
+        same('success', $answer, "{$what}: TerminateAccount");
+        sandboxOrder($provider, $id, ['status' => 'terminated'], "{$what}: TerminateAccount");
+    } else {
+        refusedReadably($answer, "{$what}: TerminateAccount");
+        same($before, requestsReceived(), "{$what}: TerminateAccount: requests the sandbox received");
+        sandboxOrder($provider, $id, ['status' => 'active'], "{$what}: TerminateAccount");
+    }
     same($orders, count(sandbox()->ordersOf($provider)), "{$what}: orders at the end");
 
     logHoldsAndHidesAll(

@@ -16,6 +16,9 @@ pub enum ActionKind {
     Delete,
     Suspend,
     Unsuspend,
+    /// E-mail accounts added to or removed from an order.
+    AddAccounts,
+    DeleteAccounts,
 }
 
 impl ActionKind {
@@ -28,6 +31,8 @@ impl ActionKind {
             ActionKind::Delete => "delete",
             ActionKind::Suspend => "suspend",
             ActionKind::Unsuspend => "unsuspend",
+            ActionKind::AddAccounts => "add accounts to",
+            ActionKind::DeleteAccounts => "delete accounts of",
         }
     }
 
@@ -39,6 +44,8 @@ impl ActionKind {
             ActionKind::Delete => "Delete",
             ActionKind::Suspend => "Suspend",
             ActionKind::Unsuspend => "Unsuspend",
+            ActionKind::AddAccounts => "AddEmailAccount",
+            ActionKind::DeleteAccounts => "DeleteEmailAccount",
         }
     }
 
@@ -50,6 +57,8 @@ impl ActionKind {
             ActionKind::Delete => "Deletion",
             ActionKind::Suspend => "Suspension",
             ActionKind::Unsuspend => "Unsuspension",
+            ActionKind::AddAccounts => "Addition of email accounts",
+            ActionKind::DeleteAccounts => "Deletion of email accounts",
         }
     }
 }
@@ -70,7 +79,12 @@ impl Billing {
 
 /// The action object for `kind` on `order`; `billing` is `None` for changes nobody pays for.
 pub fn action_reply(lb: &mut LbState, order: &Order, kind: ActionKind, billing: Option<Billing>) -> SimResponse {
-    let product = catalog::product(&order.product).map_or(order.product.as_str(), |p| p.name);
+    SimResponse::json(200, &action(lb, order, kind, billing))
+}
+
+/// The action object itself.
+pub fn action(lb: &mut LbState, order: &Order, kind: ActionKind, billing: Option<Billing>) -> Value {
+    let product = catalog::product(&order.product).map_or(order.product.as_str(), |p| p.name());
     let paid = billing.is_some_and(|b| b.option == InvoiceOption::PayInvoice);
     let (status, status_desc) = if paid {
         ("InvoicePaid", format!("Invoice paid; {} completed", kind.noun().to_lowercase()))
@@ -90,7 +104,7 @@ pub fn action_reply(lb: &mut LbState, order: &Order, kind: ActionKind, billing: 
     if let Some(billing) = billing.filter(|b| b.option != InvoiceOption::NoInvoice) {
         add_invoice(&mut action, lb.next_invoice_id(), order, billing.cents);
     }
-    SimResponse::json(200, &action)
+    action
 }
 
 fn add_invoice(action: &mut Value, invoice_id: u64, order: &Order, cents: i64) {

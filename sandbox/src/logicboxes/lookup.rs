@@ -1,8 +1,10 @@
-//! `<product>/details.json` and `<product>/orderid.json`: reading orders, deleted ones included.
+//! `<prefix>details.json`, `orderid.json` and `search.json`: reading orders, deleted ones
+//! included.
 
 use serde_json::{json, Value};
 
 use super::catalog::Product;
+use super::family_details;
 use super::paging::{self, listed};
 use super::params::required;
 use super::reply::{no_website, Reply};
@@ -15,13 +17,14 @@ const PARENT_RESELLER_ID: &str = "999999999";
 
 pub fn details(world: &mut World, req: &SimRequest, product: &Product) -> Reply {
     let order = world.lb.order(Some(product), required(req, "order-id")?)?;
-    Ok(SimResponse::json(200, &details_view(order)))
+    Ok(SimResponse::json(200, &details_view(order, product)))
 }
 
-/// The flat details object; every value is a string, times and flags included.
-fn details_view(order: &Order) -> serde_json::Value {
+/// The flat details object; every value is a string, times and flags included, except the
+/// family fields that the live API sends otherwise (an e-mail order's number of accounts).
+fn details_view(order: &Order, product: &Product) -> Value {
     let paused = order.plan().is_some_and(|plan| plan.paused);
-    json!({
+    let mut view = json!({
         "entityid": order.id.to_string(),
         "description": order.domain,
         "domainname": order.domain,
@@ -39,7 +42,11 @@ fn details_view(order: &Order) -> serde_json::Value {
         "planid": order.plan_id.clone().unwrap_or_default(),
         "paused": paused.to_string(),
         "recurring": order.auto_renew.to_string(),
-    })
+    });
+    if let Some(fields) = view.as_object_mut() {
+        family_details::add(fields, order, product);
+    }
+    view
 }
 
 /// The newest order of the product for the domain, whatever its status, as a bare integer.
@@ -86,7 +93,7 @@ fn search_record(order: &Order, product: &Product) -> Value {
         "orders.creationtime": order.created_at.to_string(),
         "orders.endtime": order.ends_at.to_string(),
         "orders.autorenew": order.auto_renew.to_string(),
-        "entitytype.entitytypename": product.name,
+        "entitytype.entitytypename": product.name(),
         "entitytype.entitytypekey": product.key,
     })
 }

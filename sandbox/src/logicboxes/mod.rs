@@ -1,22 +1,27 @@
 //! The LogicBoxes HTTP API as resellers meet it: `auth-userid` + `api-key` on every call, no
 //! envelope, errors as `{"status":"ERROR","message":…}` with HTTP 500.
 //!
-//! Each file does one job: `catalog` (products and plans), `store` and `seed` (the account),
-//! `params` and `reply` (reading requests, refusing them), `action` (the answer to a change),
-//! `customers`, `lifecycle`, `lookup`, `plan_change` and `suspension` (the calls), `servlets`
-//! (the control panel) and `views` (the admin side).
+//! Each file does one job: `catalog` (the families and their editions), `plans`, `store` and
+//! `seed` (the account), `params`, `setup` and `reply` (reading requests, refusing them),
+//! `action` (the answer to a change), `customers`, `lifecycle`, `lookup`, `family_details`,
+//! `plan_change`, `seats` and `suspension` (the calls), `servlets` (the control panel) and
+//! `views` (the admin side).
 
 mod action;
 mod catalog;
 mod customers;
+mod family_details;
 mod lifecycle;
 mod lookup;
 mod paging;
 mod params;
 mod plan_change;
+mod plans;
 mod reply;
+mod seats;
 mod seed;
 mod servlets;
+mod setup;
 mod store;
 mod suspension;
 mod views;
@@ -25,7 +30,7 @@ use serde_json::json;
 
 pub use store::LbState;
 
-use catalog::Product;
+use catalog::{PlanChanges, Pricing, Product};
 use reply::{access_denied, Reply};
 use crate::state::{World, DEFAULT_LB_API_KEY, DEFAULT_LB_USERID};
 use crate::wire::{SimRequest, SimResponse};
@@ -63,7 +68,7 @@ fn api_answer(world: &mut World, req: &SimRequest, call: &str) -> Reply {
 }
 
 fn find_call(call: &str) -> Option<Call> {
-    if let Some((product, op)) = call.split_once('/').and_then(|(key, op)| Some((catalog::product(key)?, op))) {
+    if let Some((product, op)) = catalog::by_path(call) {
         return product_call(product, op);
     }
     let (method, handler): (&'static str, fn(&mut World, &SimRequest) -> Reply) = match call {
@@ -78,14 +83,22 @@ fn find_call(call: &str) -> Option<Call> {
         "billing/reseller-balance.json" => ("GET", customers::reseller_balance),
         "orders/suspend.json" => ("POST", suspension::suspend),
         "orders/unsuspend.json" => ("POST", suspension::unsuspend),
-        "products/plan-details.json" => ("GET", catalog::plan_details),
+        "products/plan-details.json" => ("GET", plans::plan_details),
+        "products/customer-price.json" => ("GET", plans::customer_price),
         _ => return None,
     };
     Some((method, Box::new(handler)))
 }
 
-/// The calls every product with its own API path answers, on the same code for all of them.
+/// The calls a product with its own API path answers, on the same code for every family:
+/// what a family answers besides the common calls follows from its row.
 fn product_call(product: &'static Product, op: &str) -> Option<Call> {
+    let family = product.family;
+    let plans = family.plan_changes;
+    let seat_calls = match family.pricing {
+        Pricing::Seats { add, delete, .. } => Some((format!("{add}.json"), format!("{delete}.json"))),
+        Pricing::Plan => None,
+    };
     let (method, handler): (&'static str, ProductHandler) = match op {
         "add.json" => ("POST", lifecycle::add),
         "renew.json" => ("POST", lifecycle::renew),
@@ -93,9 +106,11 @@ fn product_call(product: &'static Product, op: &str) -> Option<Call> {
         "details.json" => ("GET", lookup::details),
         "orderid.json" => ("GET", lookup::order_id),
         "search.json" => ("GET", lookup::search),
-        "validate-modify.json" => ("GET", plan_change::validate_modify),
-        "modify-pricing.json" => ("GET", plan_change::modify_pricing),
-        "modify.json" => ("POST", plan_change::modify),
+        "validate-modify.json" if plans == PlanChanges::Validated => ("GET", plan_change::validate_modify),
+        "modify-pricing.json" if plans != PlanChanges::None => ("GET", plan_change::modify_pricing),
+        "modify.json" if plans != PlanChanges::None => ("POST", plan_change::modify),
+        op if seat_calls.as_ref().is_some_and(|(add, _)| add == op) => ("POST", seats::add),
+        op if seat_calls.as_ref().is_some_and(|(_, delete)| delete == op) => ("POST", seats::delete),
         _ => return None,
     };
     Some((method, Box::new(move |world, req| handler(world, req, product))))

@@ -4,8 +4,8 @@
 
 use serde_json::{Map, Value};
 
-use super::params::required;
-use super::reply::{error, Reply};
+use super::params::bounded;
+use super::reply::Reply;
 use crate::wire::{SimRequest, SimResponse};
 
 /// The requested page of `matching`, each record written by `record`.
@@ -26,13 +26,4 @@ pub fn answer<T>(req: &SimRequest, matching: &[T], record: impl Fn(&T) -> Value)
 /// The values of a parameter the search takes repeated (`status=Active&status=Suspended`).
 pub fn listed<'r>(req: &'r SimRequest, name: &str) -> Vec<&'r str> {
     req.params.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
-}
-
-/// A required whole number within the API's bounds.
-fn bounded(req: &SimRequest, name: &str, min: u64, max: u64) -> Result<u64, SimResponse> {
-    let raw = required(req, name)?;
-    raw.parse::<u64>()
-        .ok()
-        .filter(|n| (min..=max).contains(n))
-        .ok_or_else(|| error(format!("{name} must be a whole number from {min} to {max}, not {raw}")))
 }

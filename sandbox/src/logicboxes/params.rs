@@ -1,13 +1,13 @@
 //! Reading and checking request parameters. Values arrive as strings from the query string and
 //! the form body merged; the live API refuses anything outside its documented vocabulary.
 
-use super::catalog::{Product, FIXED_TERM_MONTHS};
+use super::catalog::{Product, Term};
 use super::reply::error;
 use crate::form;
 use crate::wire::{SimRequest, SimResponse};
 
 /// The longest term the sandbox sells, ten years.
-const MAX_MONTHS: u32 = 120;
+const MAX_MONTHS: u64 = 120;
 
 /// A parameter that must be present and non-empty; the message names it as sent.
 pub fn required<'r>(req: &'r SimRequest, name: &str) -> Result<&'r str, SimResponse> {
@@ -56,15 +56,20 @@ impl InvoiceOption {
     }
 }
 
+/// A required whole number within the API's bounds.
+pub fn bounded(req: &SimRequest, name: &str, min: u64, max: u64) -> Result<u64, SimResponse> {
+    let raw = required(req, name)?;
+    raw.parse::<u64>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+        .ok_or_else(|| error(format!("{name} must be a whole number from {min} to {max}, not {raw}")))
+}
+
 /// The term a call buys: `months` where the product requires it, the fixed term otherwise
 /// (SiteLock ignores whatever `months` says).
 pub fn term_months(req: &SimRequest, product: &Product) -> Result<u32, SimResponse> {
-    if !product.needs_months {
-        return Ok(FIXED_TERM_MONTHS);
+    if let Term::Fixed(months) = product.family.term {
+        return Ok(months);
     }
-    let raw = required(req, "months")?;
-    raw.parse::<u32>()
-        .ok()
-        .filter(|m| (1..=MAX_MONTHS).contains(m))
-        .ok_or_else(|| error(format!("months must be a whole number from 1 to {MAX_MONTHS}, not {raw}")))
+    Ok(bounded(req, "months", 1, MAX_MONTHS)? as u32)
 }

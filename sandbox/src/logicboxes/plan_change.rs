@@ -1,15 +1,19 @@
-//! Changes of plan: `validate-modify.json`, `modify-pricing.json` and `modify.json`.
+//! Changes of plan: `validate-modify.json` (SiteLock and CodeGuard), `modify-pricing.json` and
+//! `modify.json`.
 //!
 //! Note the live API's quirk, kept here: validate-modify takes `new-planid`, the other two take
-//! `new-plan-id`, and neither accepts the other's spelling. CodeGuard also insists on `months`
-//! for pricing and modify; the sandbox keeps the order's end time on a change of plan, so the
-//! price covers the months that remain and `months` is only checked.
+//! `new-plan-id`, and neither accepts the other's spelling. CodeGuard and the families also
+//! insist on `months` for pricing and modify; the sandbox keeps the order's end time on a
+//! change of plan, so the price covers the months that remain and `months` is only checked.
+//! VPS orders are never moved to a cheaper plan.
 
 use serde_json::json;
 
 use super::action::{action_reply, ActionKind, Billing};
-use super::catalog::{orderable_plan, Plan, Product};
+use super::catalog::{PlanChanges, Product};
 use super::params::{required, term_months, InvoiceOption};
+use super::plans::{orderable_plan, Plan};
+use super::setup;
 use super::reply::{error, Reply};
 use super::store::{LbState, Order, MONTH_S};
 use crate::state::World;
@@ -39,10 +43,18 @@ pub fn modify_pricing(world: &mut World, req: &SimRequest, product: &Product) ->
 pub fn modify(world: &mut World, req: &SimRequest, product: &Product) -> Reply {
     let invoice = InvoiceOption::from_request(req)?;
     term_months(req, product)?;
+    let blocks = setup::cpanel_blocks(req, product)?;
     let now = world.now();
     let (order, plan) = change_target(&mut world.lb, req, product, "new-plan-id")?;
     let cents = Quote::new(order, plan, now).upgrade_cents();
+    let current_monthly = order.plan().map_or(0, |p| p.monthly_cents);
+    if product.family.plan_changes == PlanChanges::UpgradesOnly && plan.monthly_cents < current_monthly {
+        return Err(error(format!("Downgrade of {} orders is not allowed", product.name())));
+    }
     order.plan_id = Some(plan.id.to_owned());
+    if blocks.is_some() {
+        order.extras.cpanel_blocks = blocks;
+    }
     let order = order.clone();
     Ok(action_reply(&mut world.lb, &order, ActionKind::Modify, Some(Billing { option: invoice, cents })))
 }
@@ -60,7 +72,7 @@ fn change_target<'s>(
     let order = lb.order_mut(Some(product), order_id)?;
     order.ensure_not_deleted(ActionKind::Modify.verb())?;
     let plan = orderable_plan(product, plan_id)?;
-    if order.plan_id.as_deref() == Some(plan.id) {
+    if order.plan_id.as_deref() == Some(plan.id.as_str()) {
         return Err(error(format!("Order {} is already on plan {}", order.id, plan.id)));
     }
     Ok((order, plan))

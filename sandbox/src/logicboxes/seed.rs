@@ -9,8 +9,9 @@ const CUSTOMERS: [(&str, &str, &str); 3] = [
     ("1002", "Acme Web", "admin@acme-web.example"),
 ];
 
-/// Orders of products without API paths of their own here, reachable through the generic
-/// `orders/…` calls and the control panel: (product key, category, domain, customer).
+/// Orders placed before any client came, without a plan, for the generic `orders/…` calls and
+/// the control panel (the hosting order also under its family's paths): (product key,
+/// category, domain, customer).
 const ORDERS: [(&str, &str, &str, &str); 2] = [
     ("dns", "dns", "seeded-dns.example", "1001"),
     ("singledomainhostinglinuxus", "hosting", "seeded-hosting.example", "1001"),
@@ -37,6 +38,7 @@ impl LbState {
                 ends_at: now + i64::from(ORDER_TERM_MONTHS) * MONTH_S,
                 auto_renew: false,
                 months: ORDER_TERM_MONTHS,
+                extras: Default::default(),
             });
         }
         lb

@@ -3,8 +3,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::catalog::{plan_of, Plan, Product};
+use super::catalog::{product, Pricing, Product};
+use super::plans::{plan_of, Plan};
 use super::reply::{error, no_entity};
+use super::setup::Extras;
 use crate::wire::SimResponse;
 
 /// Order ids count up from here, so that they look like live ones.
@@ -92,11 +94,25 @@ pub struct Order {
     pub auto_renew: bool,
     /// Months bought so far: the first term plus renewals.
     pub months: u32,
+    /// What the family's own parameters set up: seats, OS, add-ons…
+    pub extras: Extras,
 }
 
 impl Order {
     pub fn plan(&self) -> Option<&'static Plan> {
         plan_of(&self.product, self.plan_id.as_deref()?)
+    }
+
+    /// What a month of the order costs: its plan's price, per account where it is priced by
+    /// accounts (at the family's price per account when it has no plan).
+    pub fn monthly_cents(&self) -> i64 {
+        let family = product(&self.product).map(|p| p.family);
+        match (family.map(|f| f.pricing), self.extras.seats) {
+            (Some(Pricing::Seats { per_seat_cents, .. }), Some(seats)) => {
+                self.plan().map_or(per_seat_cents, |plan| plan.monthly_cents) * i64::from(seats)
+            }
+            _ => self.plan().map_or(0, |plan| plan.monthly_cents),
+        }
     }
 
     /// Refuses `action` unless the order is in the `expected` status.

@@ -1,17 +1,26 @@
-//! LogicBoxes HTTP API (ResellerClub and its other brands): SiteLock, CodeGuard, customers, and
-//! the control panel and suspension of every other order.
+//! LogicBoxes HTTP API (ResellerClub and its other brands): SiteLock, CodeGuard, the hosting,
+//! server and e-mail families, customers, and the control panel and suspension of every other
+//! order.
 //!
-//! The table below is the provider: the dispatcher checks requests against it, the catalog
-//! prints it, and a further product with its own `<key>/add.json`-style API is one more row.
+//! The tables are the provider: the dispatcher checks requests against them and the catalog
+//! prints them. Every product with API paths of its own is a row of `products::ORDER_PRODUCTS`;
+//! `customer` and the generic `order` are listed below.
 
 mod account;
 mod api;
 mod customer;
+mod details;
+mod options;
+mod order_panel;
 mod orders;
 mod panel;
+mod plan_change;
+mod products;
 mod search;
 
 pub use api::parse_reply;
+
+use once_cell::sync::Lazy;
 
 use super::{Call, OperationSpec, ProductSpec, Provider, ProviderSpec};
 use crate::operation::Operation as Op;
@@ -28,65 +37,51 @@ const fn link(required: &'static [F], optional: &'static [F]) -> OperationSpec {
     OperationSpec { account_required: &[A::PanelUrl], ..OperationSpec::new(Op::ClientAreaUrl, required, optional) }
 }
 
-/// Every operation of a product with its own API path; `months` is required where the API
-/// requires it (CodeGuard) and not offered where it is ignored (SiteLock).
-const fn order_operations(needs_months: bool) -> [OperationSpec; 8] {
-    let (create, renew, change): (&[F], &[F], &[F]) = if needs_months {
-        (
-            &[F::Domain, F::CustomerId, F::PlanId, F::Months],
-            &[F::OrderId, F::Months],
-            &[F::OrderId, F::NewPlanId, F::Months],
-        )
-    } else {
-        (&[F::Domain, F::CustomerId, F::PlanId], &[F::OrderId], &[F::OrderId, F::NewPlanId])
-    };
-    [
-        op(Op::Create, create, &[F::InvoiceOption, F::AutoRenew]),
+/// The reseller's customer accounts.
+static CUSTOMER: ProductSpec = ProductSpec::new(
+    "customer",
+    &[
+        customer::CREATE,
+        op(Op::Suspend, &[F::CustomerId], &[F::Reason]),
+        op(Op::Unsuspend, &[F::CustomerId], &[F::Reason]),
+        link(&[F::CustomerId, F::ClientIp], &[]),
+        customer::DETAILS,
+    ],
+);
+
+/// Any other order, through the calls every order shares.
+static ORDER: ProductSpec = ProductSpec::new(
+    "order",
+    &[
         op(Op::Suspend, &[F::OrderId], &[F::Reason]),
         op(Op::Unsuspend, &[F::OrderId], &[]),
-        op(Op::Terminate, &[F::OrderId], &[]),
-        op(Op::Renew, renew, &[F::AutoRenew, F::InvoiceOption]),
-        op(Op::ChangePackage, change, &[F::InvoiceOption]),
-        link(&[F::OrderId, F::ClientIp], &[F::CustomerId]),
-        OperationSpec { required_one_of: &["service.order_id", "service.domain"], ..op(Op::Details, &[], &[F::OrderId, F::Domain]) },
-    ]
-}
-
-static SITELOCK: [OperationSpec; 8] = order_operations(false);
-static CODEGUARD: [OperationSpec; 8] = order_operations(true);
-
-static SPEC: ProviderSpec = ProviderSpec {
-    name: "logicboxes",
-    api_title: "The LogicBoxes API",
-    account_required: &[A::AuthUserid, A::ApiKey],
-    account_optional: &[A::TestMode, A::BaseUrl, A::PanelUrl, A::CaCertPem],
-    operations: &[op(Op::TestConnection, &[], &[]), op(Op::Plans, &[], &[])],
-    products: &[
-        ProductSpec { key: "sitelock", operations: &SITELOCK },
-        ProductSpec { key: "codeguard", operations: &CODEGUARD },
-        ProductSpec {
-            key: "customer",
-            operations: &[
-                customer::CREATE,
-                op(Op::Suspend, &[F::CustomerId], &[F::Reason]),
-                op(Op::Unsuspend, &[F::CustomerId], &[F::Reason]),
-                link(&[F::CustomerId, F::ClientIp], &[]),
-                customer::DETAILS,
-            ],
-        },
-        ProductSpec {
-            key: "order",
-            operations: &[
-                op(Op::Suspend, &[F::OrderId], &[F::Reason]),
-                op(Op::Unsuspend, &[F::OrderId], &[]),
-                OperationSpec {
-                    required_one_of: &["service.service_name", "service.panel"],
-                    ..link(&[F::OrderId, F::CustomerId, F::ClientIp], &[F::ServiceName, F::Panel])
-                },
-            ],
+        OperationSpec {
+            required_one_of: &["service.service_name", "service.panel"],
+            ..link(&[F::OrderId, F::CustomerId, F::ClientIp], &[F::ServiceName, F::Panel])
         },
     ],
-};
+);
+
+/// Account-level operations. `plans` for a product sold in several editions lists the one
+/// `service.options.platform` and `region` choose.
+static ACCOUNT_OPERATIONS: [OperationSpec; 2] = [
+    op(Op::TestConnection, &[], &[]),
+    OperationSpec { options_optional: &["platform", "region"], ..op(Op::Plans, &[], &[]) },
+];
+
+/// Built once from the tables: the order products' rows, then `customer` and `order`.
+static SPEC: Lazy<ProviderSpec> = Lazy::new(|| {
+    let mut products: Vec<ProductSpec> = products::ORDER_PRODUCTS.iter().map(products::OrderProduct::spec).collect();
+    products.extend([CUSTOMER.clone(), ORDER.clone()]);
+    ProviderSpec {
+        name: "logicboxes",
+        api_title: "The LogicBoxes API",
+        account_required: &[A::AuthUserid, A::ApiKey],
+        account_optional: &[A::TestMode, A::BaseUrl, A::PanelUrl, A::CaCertPem],
+        operations: &ACCOUNT_OPERATIONS,
+        products: products.leak(),
+    }
+});
 
 impl Provider for LogicBoxes {
     fn spec(&self) -> &'static ProviderSpec {
@@ -106,21 +101,18 @@ impl Provider for LogicBoxes {
 }
 
 fn product_operation(api: &mut api::Api, product: &ProductSpec, operation: Op) -> Result<Outcome, Error> {
+    if let Some(row) = products::find(product.key) {
+        return orders::perform(api, row, operation);
+    }
     match (product.key, operation) {
         ("customer", Op::Suspend) => customer::suspension(api, true),
         ("customer", Op::Unsuspend) => customer::suspension(api, false),
         ("customer", Op::ClientAreaUrl) => customer::login_url(api),
         ("customer", Op::Create) => customer::create(api),
         ("customer", Op::Details) => customer::details(api),
-        ("order", Op::ClientAreaUrl) => orders::order_login_url(api),
-        (_, Op::Suspend) => orders::suspension(api, product, true),
-        (_, Op::Unsuspend) => orders::suspension(api, product, false),
-        (_, Op::Create) => orders::create(api, product),
-        (_, Op::Terminate) => orders::terminate(api, product),
-        (_, Op::Renew) => orders::renew(api, product),
-        (_, Op::ChangePackage) => orders::change_package(api, product),
-        (_, Op::ClientAreaUrl) => orders::product_login_url(api, product),
-        (_, Op::Details) => orders::details(api, product),
+        ("order", Op::Suspend) => orders::suspension(api, None, true),
+        ("order", Op::Unsuspend) => orders::suspension(api, None, false),
+        ("order", Op::ClientAreaUrl) => order_panel::order_login_url(api),
         _ => Err(missing_handler()),
     }
 }

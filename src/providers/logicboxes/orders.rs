@@ -1,40 +1,50 @@
-//! Orders: SiteLock and CodeGuard through their own API paths (`<product>/add.json`, …), and
-//! any other LogicBoxes order through the generic `orders/…` calls and the control panel.
+//! Orders of every product with API paths of its own (SiteLock, CodeGuard, the hosting, server
+//! and e-mail families), on one code path; and any other LogicBoxes order through the generic
+//! `orders/…` calls.
 //!
-//! Products differ only by their table row in `mod.rs`: CodeGuard's calls need `months`,
-//! SiteLock's do not, and that is read from the row, not special-cased here.
+//! What tells the products apart is their row in `products`: where the calls live, whether they
+//! take `months`, how the order is read, which family options are sent. Nothing here names a
+//! product.
 
 use serde_json::{Map, Value};
 
 use super::api::{self, Api};
-use super::{customer, panel, search};
+use super::options::{self, Target, SEATS_PARAM};
+use super::products::{Calls, OrderProduct, Pricing};
+use super::{customer, details, order_panel, plan_change, search};
 use crate::http::Safety;
 use crate::operation::Operation;
-use crate::providers::ProductSpec;
-use crate::request::Field;
 use crate::response::{Error, ErrorCode, Outcome, Status};
 
-/// Values of `service_name` the control-panel servlet documents, besides product keys.
-const SERVICE_NAMES: [&str; 7] = ["dns", "mailfwd", "premiumdns", "free_email", "webhosting", "mailhosting", "websitebuilder"];
-/// Product keys of hosting, server and email orders contain one of these words.
-const PRODUCT_KEY_FAMILIES: [&str; 5] = ["hosting", "server", "email", "sitelock", "codeguard"];
-
-/// The product's own calls take `months` when its spec requires it for create.
-fn months(api: &Api, product: &ProductSpec) -> Option<String> {
-    let needs = product.operation(Operation::Create).is_some_and(|op| op.required.contains(&Field::Months));
-    needs.then(|| api.service().months.unwrap_or_default().to_string())
+/// Runs `operation` on an order of `product`, its edition and family options checked first, so
+/// that a bad option sends nothing.
+pub fn perform(api: &mut Api, product: &'static OrderProduct, operation: Operation) -> Result<Outcome, Error> {
+    let spec = product.operations.iter().find(|s| s.operation == operation).ok_or_else(super::missing_handler)?;
+    let target = options::target(product, spec, &api.service().options)?;
+    match operation {
+        Operation::Create => create(api, &target),
+        Operation::Suspend => suspension(api, Some(&target), true),
+        Operation::Unsuspend => suspension(api, Some(&target), false),
+        Operation::Terminate => terminate(api, &target),
+        Operation::Renew => renew(api, &target),
+        Operation::ChangePackage => plan_change::change_package(api, &target),
+        Operation::ClientAreaUrl => order_panel::product_login_url(api, &target),
+        Operation::Details => details(api, &target),
+        Operation::Plans | Operation::TestConnection => Err(super::missing_handler()),
+    }
 }
 
-fn invoice_option(api: &Api) -> String {
+/// `months`, for the calls of a product that take it.
+pub fn months(api: &Api, target: &Target) -> Option<String> {
+    target.product.months.then(|| api.service().months.unwrap_or_default().to_string())
+}
+
+pub fn invoice_option(api: &Api) -> String {
     api.service().invoice_option.clone().unwrap_or_else(|| "NoInvoice".to_owned())
 }
 
-fn path(product: &ProductSpec, call: &str) -> String {
-    format!("{}/{call}.json", product.key)
-}
-
 /// Runs a change and reads the action object it answers with.
-fn act(api: &mut Api, path: &str, mut params: Vec<(&str, String)>, months: Option<String>) -> Result<Outcome, Error> {
+pub fn act(api: &mut Api, path: &str, mut params: Vec<(&str, String)>, months: Option<String>) -> Result<Outcome, Error> {
     if let Some(months) = months {
         params.push(("months", months));
     }
@@ -83,80 +93,102 @@ fn action_data(obj: &Map<String, Value>) -> Map<String, Value> {
 /// answered as the created one, and a create whose answer was lost is looked up before it is
 /// placed again. Whether an order exists is read from `search.json`'s counts; a search that
 /// fails leaves it undetermined, and nothing is ordered.
-pub fn create(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
-    create_once(api, product).map_err(Error::ambiguous_for_create)
+pub fn create(api: &mut Api, target: &Target) -> Result<Outcome, Error> {
+    create_once(api, target).map_err(Error::ambiguous_for_create)
 }
 
-fn create_once(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
-    if let Some(existing) = existing_order(api, product).map_err(Error::lookup_failed)? {
+fn create_once(api: &mut Api, target: &Target) -> Result<Outcome, Error> {
+    if let Some(existing) = existing_order(api, target).map_err(Error::lookup_failed)? {
         return Ok(reconciled(existing));
     }
-    match place(api, product) {
-        Err(lost) if lost.code == ErrorCode::OutcomeUnknown => match existing_order(api, product) {
+    match place(api, target) {
+        Err(lost) if lost.code == ErrorCode::OutcomeUnknown => match existing_order(api, target) {
             Ok(Some(existing)) => Ok(reconciled(existing)),
-            Ok(None) => place(api, product),
+            Ok(None) => place(api, target),
             Err(_) => Err(lost),
         },
         result => result,
     }
 }
 
-fn place(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
+fn place(api: &mut Api, target: &Target) -> Result<Outcome, Error> {
     let service = api.service();
     let invoice = invoice_option(api);
-    let params = vec![
-        ("domain-name", service.domain.clone().unwrap_or_default()),
-        ("customer-id", api.id(|s| &s.customer_id)),
-        ("plan-id", api.id(|s| &s.plan_id)),
-        ("invoice-option", invoice.clone()),
-        ("auto-renew", service.auto_renew.unwrap_or(false).to_string()),
-    ];
-    let mut outcome = act(api, &path(product, "add"), params, months(api, product))?;
+    let mut params = vec![("domain-name", service.domain.clone().unwrap_or_default()), ("customer-id", api.id(|s| &s.customer_id))];
+    if let Some(plan) = service.plan_id.as_ref().filter(|_| target.product.orders_by_plan()) {
+        params.push(("plan-id", plan.0.clone()));
+    }
+    params.push(("invoice-option", invoice.clone()));
+    params.push(("auto-renew", service.auto_renew.unwrap_or(false).to_string()));
+    params.extend(target.params.iter().cloned());
+    let mut outcome = act(api, &target.path("add"), params, months(api, target))?;
     // An order whose invoice is kept unpaid waits for payment before it is active.
     let paid = matches!(invoice.as_str(), "NoInvoice" | "PayInvoice");
     outcome.status = Some(if paid { Status::Active } else { Status::Pending });
     Ok(outcome.data("reconciled", false))
 }
 
-/// The newest live order of this product for the request's domain and customer on the same
-/// plan, if any. Search records carry no plan, so each live candidate's details are read.
-fn existing_order(api: &mut Api, product: &ProductSpec) -> Result<Option<Outcome>, Error> {
+/// The newest live order of this edition for the request's domain and customer, on the same
+/// plan where both plans are known (seat-priced orders have none; search records show none).
+fn existing_order(api: &mut Api, target: &Target) -> Result<Option<Outcome>, Error> {
     let domain = api.service().domain.clone().unwrap_or_default();
     let customer_id = api.id(|s| &s.customer_id);
-    let plan_id = api.id(|s| &s.plan_id);
-    let found = search::orders(api, product, &search::Filter { domain: &domain, customer_id: Some(&customer_id) })?;
+    let plan_id = api.service().plan_id.clone().filter(|_| target.product.orders_by_plan());
+    let filter = search::Filter { domain: Some(&domain), customer_id: Some(&customer_id), order_id: None };
+    let found = search::orders(api, target, &filter)?;
     for candidate in found.iter().rev().filter(|order| !order.is_deleted()) {
-        let order = fetch_details(api, product, &candidate.order_id.to_string())?;
-        let same = |key: &str, ours: &str| order.data.get(key).and_then(Value::as_str) == Some(ours);
-        if same("customer_id", &customer_id) && same("plan_id", &plan_id) && order.status != Some(Status::Terminated) {
+        let order = match target.product.calls {
+            Calls::Complete => details::fetch(api, target, &candidate.order_id.to_string())?,
+            Calls::ConfirmedOnly => details::from_search(candidate, target.product),
+        };
+        let text = |key: &str| order.data.get(key).and_then(Value::as_str);
+        let same_plan = match (text("plan_id"), &plan_id) {
+            (Some(theirs), Some(ours)) => theirs == ours.0,
+            _ => true,
+        };
+        if text("customer_id") == Some(customer_id.as_str()) && same_plan && order.status != Some(Status::Terminated) {
             return Ok(Some(order));
         }
     }
     Ok(None)
 }
 
-fn reconciled(found: Outcome) -> Outcome {
+pub fn reconciled(found: Outcome) -> Outcome {
     found.data("reconciled", true)
 }
 
-/// After a change whose answer was lost, the order's state says whether it happened.
-fn settle(api: &mut Api, product: &ProductSpec, order_id: &str, result: Result<Outcome, Error>, happened: impl Fn(&Outcome) -> bool) -> Result<Outcome, Error> {
-    match result {
-        Err(lost) if lost.code == ErrorCode::OutcomeUnknown && has_own_calls(product) => match fetch_details(api, product, order_id) {
-            Ok(now) if happened(&now) => Ok(reconciled(now)),
-            _ => Err(lost),
-        },
-        result => result,
+/// The order as the product's calls can read it: `details.json`, or its `search.json` record.
+pub fn read_order(api: &mut Api, target: &Target, order_id: &str) -> Result<Outcome, Error> {
+    if target.product.calls == Calls::Complete {
+        return details::fetch(api, target, order_id);
+    }
+    let found = search::orders(api, target, &search::Filter { order_id: Some(order_id), ..search::Filter::default() })?;
+    match found.as_slice() {
+        [order] => Ok(details::from_search(order, target.product)),
+        _ => Err(Error::new(ErrorCode::NotFound, format!("LogicBoxes has no {} order {order_id}.", target.product.key))),
     }
 }
 
-/// Products with their own `details.json`; the generic `order` has none to check against.
-fn has_own_calls(product: &ProductSpec) -> bool {
-    product.operation(Operation::Details).is_some()
+/// After a change whose answer was lost, the order's state says whether it happened.
+pub fn settle(
+    api: &mut Api,
+    target: Option<&Target>,
+    order_id: &str,
+    result: Result<Outcome, Error>,
+    happened: impl Fn(&Outcome) -> bool,
+) -> Result<Outcome, Error> {
+    match (result, target) {
+        (Err(lost), Some(target)) if lost.code == ErrorCode::OutcomeUnknown => match read_order(api, target, order_id) {
+            Ok(now) if happened(&now) => Ok(reconciled(now)),
+            _ => Err(lost),
+        },
+        (result, _) => result,
+    }
 }
 
-/// `orders/suspend.json` and `orders/unsuspend.json` serve every kind of order.
-pub fn suspension(api: &mut Api, product: &ProductSpec, suspend: bool) -> Result<Outcome, Error> {
+/// `orders/suspend.json` and `orders/unsuspend.json` serve every kind of order; the generic
+/// `order` (no `target`) has no call to check a lost answer against.
+pub fn suspension(api: &mut Api, target: Option<&Target>, suspend: bool) -> Result<Outcome, Error> {
     let order_id = api.id(|s| &s.order_id);
     let mut params = vec![("order-id", order_id.clone())];
     if suspend {
@@ -164,240 +196,75 @@ pub fn suspension(api: &mut Api, product: &ProductSpec, suspend: bool) -> Result
         params.push(("reason", reason));
     }
     let path = if suspend { "orders/suspend.json" } else { "orders/unsuspend.json" };
-    let target = if suspend { Status::Suspended } else { Status::Active };
-    let result = act(api, path, params, None).map(|mut outcome| {
-        outcome.order_id = Some(order_id.clone());
-        outcome.status = Some(target);
-        outcome
-    });
-    settle(api, product, &order_id, result, |now| now.status == Some(target))
+    let status = if suspend { Status::Suspended } else { Status::Active };
+    let result = act(api, path, params, None).map(|outcome| about(outcome, &order_id, status));
+    settle(api, target, &order_id, result, |now| now.status == Some(status))
 }
 
-pub fn terminate(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
+pub fn terminate(api: &mut Api, target: &Target) -> Result<Outcome, Error> {
     let order_id = api.id(|s| &s.order_id);
-    let result = act(api, &path(product, "delete"), vec![("order-id", order_id.clone())], None).map(|mut outcome| {
-        outcome.order_id = Some(order_id.clone());
-        outcome.status = Some(Status::Terminated);
-        outcome
-    });
-    settle(api, product, &order_id, result, |now| now.status == Some(Status::Terminated))
+    let result = act(api, &target.path("delete"), vec![("order-id", order_id.clone())], None)
+        .map(|outcome| about(outcome, &order_id, Status::Terminated));
+    settle(api, Some(target), &order_id, result, |now| now.status == Some(Status::Terminated))
+}
+
+/// An action's outcome, about the order it was asked for, in the state it leaves it.
+fn about(mut outcome: Outcome, order_id: &str, status: Status) -> Outcome {
+    outcome.order_id = Some(order_id.to_owned());
+    outcome.status = Some(status);
+    outcome
 }
 
 /// Renews, never twice: the expiry read before renewing tells, after a lost answer, whether
 /// the renewal happened. Without `auto_renew` in the request the order keeps its current
-/// setting, since the API requires the flag and a default would silently change it.
-pub fn renew(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
+/// setting, since the API requires the flag and a default would silently change it. A
+/// seat-priced order renews the seats it has.
+pub fn renew(api: &mut Api, target: &Target) -> Result<Outcome, Error> {
     let order_id = api.id(|s| &s.order_id);
-    let before = fetch_details(api, product, &order_id)?;
+    let before = read_order(api, target, &order_id)?;
     let expiry_before = before.data.get("expires_at").cloned().unwrap_or(Value::Null);
     let auto_renew = api.service().auto_renew.or_else(|| before.data.get("auto_renew").and_then(Value::as_bool)).unwrap_or(false);
-    let params = vec![
+    let mut params = vec![
         ("order-id", order_id.clone()),
         ("auto-renew", auto_renew.to_string()),
         ("invoice-option", invoice_option(api)),
     ];
-    let result = act(api, &path(product, "renew"), params, months(api, product)).map(|mut outcome| {
+    params.extend(target.params.iter().cloned());
+    if let (Pricing::Seats { .. }, Some(seats)) = (target.product.pricing, before.data.get("seats").and_then(Value::as_u64)) {
+        params.push((SEATS_PARAM, seats.to_string()));
+    }
+    let result = act(api, &target.path("renew"), params, months(api, target)).map(|mut outcome| {
         outcome.order_id = Some(order_id.clone());
         outcome.data("auto_renew", auto_renew)
     });
-    settle(api, product, &order_id, result, |now| {
+    settle(api, Some(target), &order_id, result, |now| {
         let expiry = now.data.get("expires_at").and_then(Value::as_str);
         expiry.is_some_and(|after| expiry_before.as_str().is_some_and(|before| after > before))
     })
 }
 
-/// Validates the new plan, then either quotes it (`options.dry_run`) or applies it.
-/// Note the API's own quirk: validate-modify takes `new-planid`, the others `new-plan-id`.
-pub fn change_package(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
-    let order_id = api.id(|s| &s.order_id);
-    let new_plan = api.id(|s| &s.new_plan_id);
-    let validated = api.get(&path(product, "validate-modify"), &[("order-id", &order_id), ("new-planid", &new_plan)])?;
-    api::expect_true(&validated, Safety::Read)?;
-
-    if api.call.request.options.dry_run {
-        let mut params = vec![("order-id", order_id.as_str()), ("new-plan-id", new_plan.as_str())];
-        let months = months(api, product);
-        if let Some(months) = &months {
-            params.push(("months", months));
-        }
-        let quote = api.get(&path(product, "modify-pricing"), &params)?;
-        return Ok(Outcome {
-            order_id: Some(order_id),
-            data: quote_data(&quote)?,
-            provider_response: quote,
-            ..Outcome::default()
-        }
-        .data("dry_run", true)
-        .data("new_plan_id", new_plan));
-    }
-
-    let params = vec![
-        ("order-id", order_id.clone()),
-        ("new-plan-id", new_plan.clone()),
-        ("invoice-option", invoice_option(api)),
-    ];
-    let mut outcome = act(api, &path(product, "modify"), params, months(api, product))?;
-    outcome.order_id = Some(order_id);
-    Ok(outcome.data("plan_id", new_plan).data("dry_run", false))
-}
-
-fn quote_data(quote: &Value) -> Result<Map<String, Value>, Error> {
-    let number = |key: &str| quote.get(key).filter(|v| v.is_number()).cloned();
-    let mut data = Map::new();
-    for (ours, theirs) in [
-        ("current_price", "currentOrderPrice"),
-        ("new_price", "modifiedOrderPrice"),
-        ("upgrade_cost", "upgradecost"),
-        ("remaining_months", "remainingmonths"),
-    ] {
-        let value = number(theirs).ok_or_else(|| api::unexpected(Safety::Read, "a price quote without its amounts"))?;
-        data.insert(ours.to_owned(), value);
-    }
-    if let Some(expires) = quote.get("endtime").and_then(epoch_to_rfc3339) {
-        data.insert("expires_at".into(), Value::String(expires));
-    }
-    Ok(Map::from_iter([("quote".to_owned(), Value::Object(data))]))
-}
-
-/// Details by `order_id`, or by `domain`: the newest order of the product for it.
-pub fn details(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
+/// Details by `order_id`, or by `domain`: the newest order of the edition for it.
+pub fn details(api: &mut Api, target: &Target) -> Result<Outcome, Error> {
     let order_id = match (&api.service().order_id, api.service().domain.clone()) {
         (Some(id), _) => id.0.clone(),
-        (None, Some(domain)) => newest_order_for_domain(api, product, &domain)?,
+        (None, Some(domain)) => newest_order_for_domain(api, target, &domain)?,
         (None, None) => return Err(Error::invalid("details needs `service.order_id` or `service.domain`.")),
     };
-    fetch_details(api, product, &order_id)
+    read_order(api, target, &order_id)
 }
 
-/// The id of the newest order of `product` for `domain`, deleted ones included.
-fn newest_order_for_domain(api: &mut Api, product: &ProductSpec, domain: &str) -> Result<String, Error> {
-    let found = search::orders(api, product, &search::Filter { domain, customer_id: None })?;
+/// The id of the newest order of the edition for `domain`, deleted ones included.
+fn newest_order_for_domain(api: &mut Api, target: &Target, domain: &str) -> Result<String, Error> {
+    let found = search::orders(api, target, &search::Filter { domain: Some(domain), ..search::Filter::default() })?;
     match found.last() {
         Some(order) => Ok(order.order_id.to_string()),
-        None => Err(Error::new(ErrorCode::NotFound, format!("LogicBoxes has no {} order for that domain.", product.key))),
+        None => Err(Error::new(ErrorCode::NotFound, format!("LogicBoxes has no {} order for that domain.", target.product.key))),
     }
-}
-
-pub fn fetch_details(api: &mut Api, product: &ProductSpec, order_id: &str) -> Result<Outcome, Error> {
-    let body = api.get(&path(product, "details"), &[("order-id", order_id)])?;
-    let text = |key: &str| body.get(key).and_then(api::text);
-    let provider_status = text("currentstatus");
-    let status = provider_status.as_deref().and_then(status_of);
-    let mut data = Map::new();
-    let mut put = |key: &str, value: Option<Value>| {
-        data.insert(key.to_owned(), value.unwrap_or(Value::Null));
-    };
-    put("order_id", text("entityid").map(Value::String));
-    put("domain", text("domainname").or_else(|| text("description")).map(Value::String));
-    put("status", status.map(|s| serde_json::to_value(s).unwrap_or_default()));
-    put("provider_status", provider_status.map(Value::String));
-    put("product_key", text("productkey").map(Value::String));
-    put("plan_id", text("planid").map(Value::String));
-    put("customer_id", text("customerid").map(Value::String));
-    put("auto_renew", ["recurring", "autorenew", "isautorenew"].iter().find_map(|k| text(k)).map(|v| Value::Bool(v == "true")));
-    put("created_at", body.get("creationtime").and_then(epoch_to_rfc3339).map(Value::String));
-    put("expires_at", body.get("endtime").and_then(epoch_to_rfc3339).map(Value::String));
-    Ok(Outcome { order_id: text("entityid"), status, data, provider_response: body, ..Outcome::default() })
-}
-
-pub(super) fn status_of(current: &str) -> Option<Status> {
-    match current.to_ascii_lowercase().as_str() {
-        "active" => Some(Status::Active),
-        "suspended" => Some(Status::Suspended),
-        "inactive" | "pending" => Some(Status::Pending),
-        "deleted" => Some(Status::Terminated),
-        _ => None,
-    }
-}
-
-/// LogicBoxes times are epoch seconds, as a string or a number; zero (`"0000000000"` in a
-/// quote) means no date.
-pub(super) fn epoch_to_rfc3339(value: &Value) -> Option<String> {
-    let seconds: i64 = api::text(value)?.parse().ok().filter(|s| *s != 0)?;
-    let time = time::OffsetDateTime::from_unix_timestamp(seconds).ok()?;
-    time.format(&time::format_description::well_known::Rfc3339).ok()
-}
-
-/// The order's own control panel (`ManageServiceServletForAPI`, service-name = product key).
-/// The customer comes from the request, or from the order's details.
-pub fn product_login_url(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
-    let order_id = api.id(|s| &s.order_id);
-    let customer_id = match &api.service().customer_id {
-        Some(id) => id.0.clone(),
-        None => {
-            let order = fetch_details(api, product, &order_id)?;
-            if order.status == Some(Status::Terminated) {
-                return Err(Error::new(ErrorCode::ProviderError, "The order is terminated: it has no control panel to open."));
-            }
-            order
-                .data
-                .get("customer_id")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-                .ok_or_else(|| api::unexpected(Safety::Read, "order details without a customer id"))?
-        }
-    };
-    manage_service_link(api, &order_id, &customer_id, ("service-name", product.key))
-}
-
-/// Any other order's panel: `service_name` from the documented list or a product key, or
-/// `panel: "whm"`.
-pub fn order_login_url(api: &mut Api) -> Result<Outcome, Error> {
-    let target = match (api.service().service_name.clone(), api.service().panel.clone()) {
-        (Some(name), None) if is_service_name(&name) => ("service-name", name),
-        (None, Some(panel)) if panel == "whm" => ("panel", panel),
-        (Some(_), Some(_)) => return Err(Error::invalid("Send either `service.service_name` or `service.panel`, not both.")),
-        (None, Some(_)) => return Err(Error::invalid("The request field `service.panel` must be \"whm\".")),
-        (None, None) => {
-            return Err(Error::invalid("client_area_url for an order needs `service.service_name` or `service.panel`."))
-        }
-        (Some(_), None) => {
-            return Err(Error::invalid(format!(
-                "The request field `service.service_name` must be one of {} or a hosting, server or email product key.",
-                SERVICE_NAMES.join(", ")
-            )))
-        }
-    };
-    let order_id = api.id(|s| &s.order_id);
-    let customer_id = api.id(|s| &s.customer_id);
-    manage_service_link(api, &order_id, &customer_id, (target.0, &target.1))
-}
-
-fn is_service_name(name: &str) -> bool {
-    SERVICE_NAMES.contains(&name)
-        || (name.len() <= 64
-            && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            && PRODUCT_KEY_FAMILIES.iter().any(|family| name.contains(family)))
-}
-
-fn manage_service_link(api: &mut Api, order_id: &str, customer_id: &str, target: (&str, &str)) -> Result<Outcome, Error> {
-    let token = panel::login_token(api, customer_id)?;
-    let mut outcome = panel::servlet_link(api, "ManageServiceServletForAPI", &[("auth-token", &token), ("orderid", order_id), target])?;
-    outcome.order_id = Some(order_id.to_owned());
-    Ok(outcome.data("customer_id", customer_id))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn service_names_are_the_documented_ones_or_product_keys() {
-        for ok in ["dns", "free_email", "websitebuilder", "singledomainhostinglinuxus", "dedicatedserverlinuxus", "sitelock", "enterpriseemailus"] {
-            assert!(is_service_name(ok), "{ok}");
-        }
-        for bad in ["", "DNS", "whm", "dns&panel=whm", "webhosting\n", "randomkey", "hosting/../x"] {
-            assert!(!is_service_name(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn epoch_strings_become_rfc3339() {
-        assert_eq!(epoch_to_rfc3339(&Value::from("1572096892")).as_deref(), Some("2019-10-26T13:34:52Z"));
-        assert_eq!(epoch_to_rfc3339(&Value::from("0000000000")), None);
-        assert_eq!(epoch_to_rfc3339(&Value::from(1)).as_deref(), Some("1970-01-01T00:00:01Z"));
-        assert_eq!(epoch_to_rfc3339(&Value::from("soon")), None);
-    }
 
     #[test]
     fn a_failed_or_foreign_answer_to_a_change_is_not_success() {

@@ -1,4 +1,4 @@
-//! `<product>/search.json` and `customers/search.json`: which orders and customers exist,
+//! `<prefix>search.json` and `customers/search.json`: which orders and customers exist,
 //! decided from counts and ids, never from the wording of an error message.
 //!
 //! The live API answers "no such order" for a domain with an HTTP 500 whose text differs by call
@@ -10,8 +10,8 @@
 use serde_json::Value;
 
 use super::api::{self, Api};
+use super::options::Target;
 use crate::http::Safety;
-use crate::providers::ProductSpec;
 use crate::response::Error;
 
 /// Records asked for per page; the API takes 10 to 500.
@@ -28,6 +28,13 @@ pub struct Found {
     pub domain: Option<String>,
     /// `entity.currentstatus`: `Active`, `InActive`, `Suspended` or `Deleted`.
     pub provider_status: Option<String>,
+    /// `entitytype.entitytypekey`.
+    pub product_key: Option<String>,
+    /// `orders.creationtime` and `orders.endtime`, epoch seconds as the API sent them.
+    pub created: Option<Value>,
+    pub expires: Option<Value>,
+    /// `orders.autorenew`, where the record shows it.
+    pub auto_renew: Option<bool>,
 }
 
 impl Found {
@@ -37,19 +44,21 @@ impl Found {
 }
 
 /// What to search for; every filter is also checked on the records, so a server that ignored
-/// one cannot make another domain's or customer's order ours.
+/// one cannot make another domain's, customer's or order's record ours.
+#[derive(Default)]
 pub struct Filter<'f> {
-    pub domain: &'f str,
+    pub domain: Option<&'f str>,
     pub customer_id: Option<&'f str>,
+    pub order_id: Option<&'f str>,
 }
 
-/// Every order of `product` matching the filter, oldest first.
-pub fn orders(api: &mut Api, product: &ProductSpec, filter: &Filter) -> Result<Vec<Found>, Error> {
-    let path = format!("{}/search.json", product.key);
-    let mut filters = vec![("domain-name", filter.domain)];
-    if let Some(customer) = filter.customer_id {
-        filters.push(("customer-id", customer));
-    }
+/// Every order of the target's edition matching the filter, oldest first.
+pub fn orders(api: &mut Api, target: &Target, filter: &Filter) -> Result<Vec<Found>, Error> {
+    let path = target.path("search");
+    let filters: Vec<(&str, &str)> = [("domain-name", filter.domain), ("customer-id", filter.customer_id), ("order-id", filter.order_id)]
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|v| (name, v)))
+        .collect();
     let mut found = every_record(api, &path, &filters, record)?;
     found.retain(|order| matches(order, filter));
     found.sort_by_key(|order| order.order_id);
@@ -85,9 +94,10 @@ pub fn every_record<T>(
 }
 
 fn matches(order: &Found, filter: &Filter) -> bool {
-    let domain_ok = order.domain.as_deref().is_none_or(|d| d.eq_ignore_ascii_case(filter.domain));
+    let domain_ok = filter.domain.is_none_or(|wanted| order.domain.as_deref().is_none_or(|d| d.eq_ignore_ascii_case(wanted)));
     let customer_ok = filter.customer_id.is_none_or(|c| order.customer_id.as_deref() == Some(c));
-    domain_ok && customer_ok
+    let order_ok = filter.order_id.is_none_or(|id| order.order_id.to_string() == id);
+    domain_ok && customer_ok && order_ok
 }
 
 struct Page<T> {
@@ -118,6 +128,10 @@ fn record(value: &Value) -> Option<Found> {
         customer_id: text("entity.customerid"),
         domain: text("entity.description"),
         provider_status: text("entity.currentstatus"),
+        product_key: text("entitytype.entitytypekey"),
+        created: value.get("orders.creationtime").cloned(),
+        expires: value.get("orders.endtime").cloned(),
+        auto_renew: text("orders.autorenew").map(|v| v == "true"),
     })
 }
 

@@ -30,9 +30,9 @@ static SPEC: ProviderSpec = ProviderSpec {
             ..OperationSpec::new(Op::Plans, &[F::PlanId], &[])
         },
     ],
-    products: &[ProductSpec {
-        key: "service",
-        operations: &[
+    products: &[ProductSpec::new(
+        "service",
+        &[
             OperationSpec {
                 options_required: create::REQUIRED_OPTIONS,
                 options_optional: create::OPTIONAL_OPTIONS,
@@ -42,7 +42,7 @@ static SPEC: ProviderSpec = ProviderSpec {
             OperationSpec::new(Op::Unsuspend, &[F::OrderId], &[]),
             OperationSpec::new(Op::Terminate, &[F::OrderId], &[]),
         ],
-    }],
+    )],
 };
 
 impl Provider for RackNap {

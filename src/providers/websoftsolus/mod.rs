@@ -49,9 +49,9 @@ static SPEC: ProviderSpec = ProviderSpec {
     account_optional: &[A::TestMode, A::BaseUrl, A::CaCertPem],
     operations: &[OperationSpec::new(Op::TestConnection, &[], &[]), OperationSpec::new(Op::Plans, &[], &[])],
     products: &[
-        ProductSpec { key: "plesk", operations: &PLESK },
-        ProductSpec { key: "cpanel", operations: &CPANEL },
-        ProductSpec { key: "virtuozzo", operations: &VIRTUOZZO },
+        ProductSpec::new("plesk", &PLESK),
+        ProductSpec::new("cpanel", &CPANEL),
+        ProductSpec::new("virtuozzo", &VIRTUOZZO),
     ],
 };
 

@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 
 use super::super::api::{self, Api};
-use super::super::orders::{epoch_to_rfc3339, status_of};
+use super::super::details::{epoch_to_rfc3339, status_of};
 use super::super::search;
 use super::form;
 use crate::http::Safety;

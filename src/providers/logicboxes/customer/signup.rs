@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use super::super::api::{self, Api};
-use super::super::orders::status_of;
+use super::super::details::status_of;
 use super::form::SignUp;
 use super::lookup::{self, Listed};
 use crate::http::Safety;

@@ -142,8 +142,10 @@ final class Provisioner
         $operation = $this->operation($product, 'change_package');
         $orderId = $this->orderId($product);
         $plan = $this->service->plan();
-        if ($plan !== '' && ($this->details($product, $orderId)['data']['plan_id'] ?? null) === $plan) {
-            // A change of configurable options only: the plan at the provider is already right.
+        // A change of configurable options only: the plan at the provider is already right. A
+        // product whose package is not a plan (e-mail seats, a new total) is always sent: the
+        // library changes nothing when the provider already has it.
+        if ($plan !== '' && $operation->takes('new_plan_id') && ($this->details($product, $orderId)['data']['plan_id'] ?? null) === $plan) {
             return 'success';
         }
         $this->calls->run('change_package', $product, $this->service($product, $operation, ['order_id' => $orderId]));
@@ -185,7 +187,8 @@ final class Provisioner
     }
 
     /**
-     * The plans of the server's provider for the Plan dropdown: plan id => "product: name".
+     * The plans of the server's provider for the Plan dropdown: plan id => "product: name", with
+     * the edition for products sold in several ("single_domain_hosting: Starter (linux us)").
      *
      * @return array<string, string>
      */
@@ -199,7 +202,9 @@ final class Provisioner
         $plans = [];
         foreach ($this->calls->run('plans', null, [])['data']['plans'] ?? [] as $plan) {
             if (($plan['status'] ?? 'active') === 'active' && is_scalar($plan['plan_id'] ?? null)) {
-                $plans[(string) $plan['plan_id']] = ($plan['product'] ?? '?') . ': ' . ($plan['name'] ?? $plan['plan_id']);
+                // A product sold in several editions names the edition (platform, region).
+                $edition = implode(' ', array_filter([$plan['platform'] ?? null, $plan['region'] ?? null], 'is_string'));
+                $plans[(string) $plan['plan_id']] = ($plan['product'] ?? '?') . ': ' . ($plan['name'] ?? $plan['plan_id']) . ($edition === '' ? '' : " ({$edition})");
             }
         }
         if ($plans === []) {
