@@ -12,6 +12,7 @@
 pub mod dispatch;
 pub mod ffi;
 pub mod http;
+pub mod journal;
 pub mod operation;
 pub mod providers;
 pub mod request;

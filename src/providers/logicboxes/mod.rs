@@ -14,7 +14,7 @@ pub use api::parse_reply;
 
 use super::{Call, OperationSpec, ProductSpec, Provider, ProviderSpec};
 use crate::operation::Operation as Op;
-use crate::request::{AccountField as A, Field as F};
+use crate::request::{AccountField as A, Field as F, Id, Request};
 use crate::response::{Error, Outcome};
 
 pub struct LogicBoxes;
@@ -99,6 +99,17 @@ impl Provider for LogicBoxes {
             (Some(product), operation) => product_operation(api, product, operation),
             (None, _) => Err(missing_handler()),
         }
+    }
+
+    /// An order is its domain, customer and plan: the lookup a repeated create relies on.
+    fn natural_key(&self, _product: &ProductSpec, request: &Request) -> Option<String> {
+        let s = &request.service;
+        Some(format!(
+            "domain={} customer_id={} plan_id={}",
+            s.domain.as_deref().unwrap_or_default(),
+            Id::text(&s.customer_id),
+            Id::text(&s.plan_id)
+        ))
     }
 }
 

@@ -9,6 +9,8 @@ use serde_json::{Map, Value};
 use super::api::{self, Api};
 use super::{customer, panel};
 use crate::http::Safety;
+use crate::journal::renewal::{self, Renewal};
+use crate::journal::Prior;
 use crate::operation::Operation;
 use crate::providers::ProductSpec;
 use crate::request::Field;
@@ -85,6 +87,17 @@ pub fn create(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
 }
 
 fn create_once(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
+    // The order an earlier create with this key placed is the answer while it lives, whatever
+    // its plan has become since.
+    let placed = match api.call.prior() {
+        Prior::Placed(recorded) => recorded.order_id.clone(),
+        _ => None,
+    };
+    if let Some(order_id) = placed {
+        if let Some(live) = live_order(api, product, &order_id)? {
+            return Ok(reconciled(live));
+        }
+    }
     if let Some(existing) = existing_order(api, product)? {
         return Ok(reconciled(existing));
     }
@@ -129,6 +142,14 @@ fn existing_order(api: &mut Api, product: &ProductSpec) -> Result<Option<Outcome
         && same("plan_id", api.id(|s| &s.plan_id))
         && found.status != Some(Status::Terminated);
     Ok(ours.then_some(found))
+}
+
+fn live_order(api: &mut Api, product: &ProductSpec, order_id: &str) -> Result<Option<Outcome>, Error> {
+    match fetch_details(api, product, order_id) {
+        Ok(found) => Ok((found.status != Some(Status::Terminated)).then_some(found)),
+        Err(e) if e.code == ErrorCode::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 fn reconciled(found: Outcome) -> Outcome {
@@ -179,13 +200,18 @@ pub fn terminate(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error>
     settle(api, product, &order_id, result, |now| now.status == Some(Status::Terminated))
 }
 
-/// Renews, never twice: the expiry read before renewing tells, after a lost answer, whether
-/// the renewal happened. Without `auto_renew` in the request the order keeps its current
-/// setting, since the API requires the flag and a default would silently change it.
+/// Renews, never twice: the expiry read before renewing is recorded in the journal, and tells,
+/// after a lost answer (in this call or a repeat of it), whether the renewal happened. Without
+/// `auto_renew` in the request the order keeps its current setting, since the API requires the
+/// flag and a default would silently change it.
 pub fn renew(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
     let order_id = api.id(|s| &s.order_id);
-    let before = fetch_details(api, product, &order_id)?;
-    let expiry_before = before.data.get("expires_at").cloned().unwrap_or(Value::Null);
+    let before = fetch_details(api, product, &order_id).map_err(|e| renewal::unsettled(api.call, e))?;
+    let expiry_now = before.data.get("expires_at").and_then(Value::as_str).map(str::to_owned);
+    let expiry_before = match renewal::before_sending(api.call, expiry_now.as_deref())? {
+        Renewal::Happened => return Ok(reconciled(before)),
+        Renewal::Send { expiry_before } => expiry_before,
+    };
     let auto_renew = api.service().auto_renew.or_else(|| before.data.get("auto_renew").and_then(Value::as_bool)).unwrap_or(false);
     let params = vec![
         ("order-id", order_id.clone()),
@@ -198,8 +224,9 @@ pub fn renew(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
     });
     settle(api, product, &order_id, result, |now| {
         let expiry = now.data.get("expires_at").and_then(Value::as_str);
-        expiry.is_some_and(|after| expiry_before.as_str().is_some_and(|before| after > before))
+        expiry.is_some_and(|after| !expiry_before.is_empty() && after > expiry_before.as_str())
     })
+    .map_err(|e| renewal::unsettled(api.call, e))
 }
 
 /// Validates the new plan, then either quotes it (`options.dry_run`) or applies it.
