@@ -48,7 +48,9 @@ pub fn compile_c(source: &str, extra_flags: &[&str]) -> PathBuf {
             .arg(&binary)
             .arg(format!("-L{}", lib_dir.display()))
             .arg("-lhostprov")
-            .arg(format!("-Wl,-rpath,{}", lib_dir.display())),
+            // DT_RPATH, searched before LD_LIBRARY_PATH: cargo's LD_LIBRARY_PATH also lists
+            // target/<profile>, where an older `cargo build` may have left another library.
+            .arg(format!("-Wl,--disable-new-dtags,-rpath,{}", lib_dir.display())),
     );
     binary
 }
