@@ -32,8 +32,21 @@ pub enum Prior {
     /// An earlier create with this key placed this order; it may have ended since.
     Placed(Recorded),
     /// An earlier attempt may have been carried out: its answer was lost, or its process died.
-    /// For a renew, the expiry recorded before that attempt was sent, if it got that far.
-    Unsettled { expiry_before: Option<String> },
+    /// For a renew, the expiry recorded before that attempt was sent, if it got that far; for a
+    /// create, the order an attempt before that placed, if one did.
+    Unsettled { expiry_before: Option<String>, order_id: Option<String> },
+}
+
+impl Prior {
+    /// The order an earlier create with this key placed, as far as the journal knows: the
+    /// first place to look before looking further.
+    pub fn known_order(&self) -> Option<&str> {
+        match self {
+            Prior::Placed(recorded) => recorded.order_id.as_deref(),
+            Prior::Unsettled { order_id, .. } => order_id.as_deref(),
+            Prior::Fresh => None,
+        }
+    }
 }
 
 /// An answer the journal kept: `order_id`, `status` and `data`.
@@ -96,6 +109,7 @@ fn decide(existing: Option<&Entry>, is_create: bool, waited: bool, mine: &Entry,
     let Some(e) = existing else {
         return (Decision::Claimed(Prior::Fresh, mine.clone()), Write::Put(mine.clone()));
     };
+    let unsettled = || Prior::Unsettled { expiry_before: e.expiry_before.clone(), order_id: e.order_id.clone() };
     let take_over = |prior: Prior| {
         let entry = Entry {
             attempts: e.attempts + 1,
@@ -115,10 +129,10 @@ fn decide(existing: Option<&Entry>, is_create: bool, waited: bool, mine: &Entry,
             (Some(recorded), false, true) => take_over(Prior::Placed(recorded)),
             // A renewal that finished; this is the next one.
             (Some(_), false, false) => (Decision::Claimed(Prior::Fresh, mine.clone()), Write::Put(mine.clone())),
-            (None, _, _) => take_over(Prior::Unsettled { expiry_before: e.expiry_before.clone() }),
+            (None, _, _) => take_over(unsettled()),
         },
         // Lost answers and dead holders.
-        State::Running | State::Unknown => take_over(Prior::Unsettled { expiry_before: e.expiry_before.clone() }),
+        State::Running | State::Unknown => take_over(unsettled()),
     }
 }
 
@@ -321,8 +335,10 @@ mod tests {
     fn lost_answers_and_dead_holders_are_settled_keeping_the_expiry() {
         for earlier in [entry(State::Unknown, 0), entry(State::Running, 999)] {
             let (decision, write) = decide(Some(&earlier), false, true, &mine(), 1_000);
-            let Decision::Claimed(Prior::Unsettled { expiry_before }, taken) = decision else { panic!("{decision:?}") };
+            let Decision::Claimed(prior @ Prior::Unsettled { .. }, taken) = decision else { panic!("{decision:?}") };
+            let Prior::Unsettled { expiry_before, .. } = &prior else { unreachable!() };
             assert_eq!(expiry_before.as_deref(), Some("2030-01-01T00:00:00Z"));
+            assert_eq!(prior.known_order(), Some("42"));
             assert_eq!((taken.holder.as_str(), taken.attempts, taken.state), ("me", 2, State::Running));
             assert!(matches!(write, Write::Put(_)));
         }

@@ -19,7 +19,7 @@ pub enum Renewal {
 /// Decides, and records the expiry before a renewal that is to be sent.
 pub fn before_sending(call: &mut Call<'_>, expiry_now: Option<&str>) -> Result<Renewal, Error> {
     let expiry_now = expiry_now.unwrap_or_default();
-    if let Prior::Unsettled { expiry_before: Some(recorded) } = call.prior() {
+    if let Prior::Unsettled { expiry_before: Some(recorded), .. } = call.prior() {
         return match (recorded.as_str(), expiry_now) {
             (before, now) if !before.is_empty() && now > before => Ok(Renewal::Happened),
             (before, now) if !before.is_empty() && now == before => Ok(Renewal::Send { expiry_before: before.to_owned() }),

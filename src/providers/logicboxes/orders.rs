@@ -10,7 +10,6 @@ use super::api::{self, Api};
 use super::{customer, panel};
 use crate::http::Safety;
 use crate::journal::renewal::{self, Renewal};
-use crate::journal::Prior;
 use crate::operation::Operation;
 use crate::providers::ProductSpec;
 use crate::request::Field;
@@ -89,11 +88,7 @@ pub fn create(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
 fn create_once(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
     // The order an earlier create with this key placed is the answer while it lives, whatever
     // its plan has become since.
-    let placed = match api.call.prior() {
-        Prior::Placed(recorded) => recorded.order_id.clone(),
-        _ => None,
-    };
-    if let Some(order_id) = placed {
+    if let Some(order_id) = api.call.prior().known_order().map(str::to_owned) {
         if let Some(live) = live_order(api, product, &order_id)? {
             return Ok(reconciled(live));
         }

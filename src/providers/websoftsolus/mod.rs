@@ -14,7 +14,6 @@ use url::Url;
 use super::{Call, OperationSpec, ProductSpec, Provider, ProviderSpec};
 use crate::http::{self, Exchange, Method, Reply, Safety};
 use crate::operation::Operation as Op;
-use crate::journal::Prior;
 use crate::request::{AccountField as A, Field as F, Id, Request};
 use crate::response::{Error, ErrorCode, Outcome, Status};
 
@@ -201,11 +200,7 @@ fn title_of(request: &Request) -> Option<String> {
 
 fn create_once(api: &mut Api, product: &ProductSpec, form: Vec<(String, String)>, title: &str) -> Result<Outcome, Error> {
     // The licence an earlier create with this key placed is the answer while it lives.
-    let placed = match api.call.prior() {
-        Prior::Placed(recorded) => recorded.order_id.clone(),
-        _ => None,
-    };
-    if let Some(key) = placed {
+    if let Some(key) = api.call.prior().known_order().map(str::to_owned) {
         if reconcile::is_live_key(api, product.key, &key)? {
             return Ok(reconciled(key, title));
         }
