@@ -78,7 +78,7 @@ impl Recorded {
 /// How entering the journal ended.
 pub enum Entered {
     /// This call holds the key: it runs, then records its outcome with [`Claim::finish`].
-    Claimed(Claim),
+    Claimed(Box<Claim>),
     /// Another call with the same key finished while this one waited: its answer.
     Answered(Outcome),
 }
@@ -169,7 +169,7 @@ pub fn enter(key: EntryKey, deadline: Instant) -> Result<Entered, Error> {
             return Err(Error::internal("The operation journal answered without deciding."));
         };
         match decision {
-            Decision::Claimed(prior, mine) => return Ok(Entered::Claimed(Claim { key, prior, previous, mine, deadline })),
+            Decision::Claimed(prior, mine) => return Ok(Entered::Claimed(Box::new(Claim { key, prior, previous, mine, deadline }))),
             Decision::Answer(recorded) => return Ok(Entered::Answered(recorded.outcome())),
             Decision::Busy => {
                 if Instant::now() + pause >= deadline {

@@ -1,9 +1,9 @@
 //! RackNap `service/create`: readable option names in, the vendor's own field names out
 //! (misspellings included), dates normalised, money checked.
 
-use serde_json::{Map, Value};
-
 use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
 
 use super::{dates, Api};
 use crate::http::Safety;
