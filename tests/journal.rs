@@ -281,3 +281,27 @@ fn the_journal_keeps_no_secret() {
         assert!(!text.contains(secret), "{secret} is in the journal");
     }
 }
+
+#[test]
+fn a_repeated_create_rechecks_the_recorded_order_and_a_terminated_one_is_created_anew() {
+    let env = Env::new();
+    let plans = env.lb_fixture("plans")["sitelock"].clone();
+    let mut request = env.lb(Some("sitelock"), json!({"domain": "recorded.example", "customer_id": env.first_customer(), "plan_id": plans[0]}));
+    request["idempotency_key"] = json!("recorded-1");
+    let first = call("create", &request);
+    let order_id = first["order_id"].as_str().unwrap().to_owned();
+
+    // Its plan changed since: the journal still knows it as this key's order.
+    let changed = call("change_package", &env.lb(Some("sitelock"), json!({"order_id": order_id, "new_plan_id": plans[1]})));
+    assert_eq!(changed["ok"], true, "{changed:#}");
+    let again = call("create", &request);
+    assert_eq!((again["order_id"].as_str(), again["data"]["reconciled"].as_bool()), (Some(order_id.as_str()), Some(true)), "{again:#}");
+    let urls: Vec<&str> = again["calls"].as_array().unwrap().iter().map(|c| c["url"].as_str().unwrap()).collect();
+    assert!(urls.len() == 1 && urls[0].contains("/sitelock/details.json"), "one read of the recorded order: {urls:?}");
+
+    assert_eq!(call("terminate", &env.lb(Some("sitelock"), json!({"order_id": order_id})))["ok"], true);
+    let anew = call("create", &request);
+    assert_eq!(anew["data"]["reconciled"], false, "{anew:#}");
+    assert_ne!(anew["order_id"].as_str(), Some(order_id.as_str()));
+    assert_eq!(orders_where(&env, "domain", "recorded.example").len(), 2);
+}

@@ -139,9 +139,17 @@ fn existing_order(api: &mut Api, product: &ProductSpec) -> Result<Option<Outcome
     Ok(ours.then_some(found))
 }
 
+/// The order `order_id` if it still lives and is still this domain's for this customer (its plan
+/// may have changed since).
 fn live_order(api: &mut Api, product: &ProductSpec, order_id: &str) -> Result<Option<Outcome>, Error> {
+    let domain = api.service().domain.clone().unwrap_or_default();
+    let customer = api.id(|s| &s.customer_id);
     match fetch_details(api, product, order_id) {
-        Ok(found) => Ok((found.status != Some(Status::Terminated)).then_some(found)),
+        Ok(found) => {
+            let field = |key: &str| found.data.get(key).and_then(Value::as_str).map(str::to_owned);
+            let ours = field("domain").as_deref() == Some(domain.as_str()) && field("customer_id") == Some(customer);
+            Ok((ours && found.status != Some(Status::Terminated)).then_some(found))
+        }
         Err(e) if e.code == ErrorCode::NotFound => Ok(None),
         Err(e) => Err(e),
     }

@@ -201,7 +201,7 @@ fn title_of(request: &Request) -> Option<String> {
 fn create_once(api: &mut Api, product: &ProductSpec, form: Vec<(String, String)>, title: &str) -> Result<Outcome, Error> {
     // The licence an earlier create with this key placed is the answer while it lives.
     if let Some(key) = api.call.prior().known_order().map(str::to_owned) {
-        if reconcile::is_live_key(api, product.key, &key)? {
+        if reconcile::is_live_key(api, product.key, &key, title)? {
             return Ok(reconciled(key, title));
         }
     }

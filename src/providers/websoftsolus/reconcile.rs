@@ -61,9 +61,9 @@ pub fn find_by_title(api: &mut Api, product: &str, title: &str) -> Result<Found,
     Ok(Found::Absent)
 }
 
-/// Whether the licence `key` exists and is not terminated.
-pub fn is_live_key(api: &mut Api, product: &str, key: &str) -> Result<bool, Error> {
-    Ok(licence(api, product, key)?.is_some_and(|details| is_live(&details)))
+/// Whether the licence `key` exists, still has this title, and is not terminated.
+pub fn is_live_key(api: &mut Api, product: &str, key: &str, title: &str) -> Result<bool, Error> {
+    Ok(licence(api, product, key)?.is_some_and(|details| details.get("title").and_then(Value::as_str) == Some(title) && is_live(&details)))
 }
 
 /// The answer when a lookup could not see every licence: ordering now could order a second.
