@@ -162,7 +162,7 @@ fn failed(path: &std::path::Path, error: StoreError) -> Error {
             "The operation journal stayed busy until the deadline; nothing was sent. Call again.",
         );
     }
-    Error::internal(format!("The operation journal at {} could not be used ({}).", path.display(), error.message))
+    Error::internal(format!("The operation journal at {} could not be used ({}); nothing was sent.", path.display(), error.message))
 }
 
 #[cfg(test)]
