@@ -169,7 +169,7 @@ fn failed(path: &std::path::Path, error: StoreError) -> Error {
 mod tests {
     use super::*;
 
-    /// The only test of this binary that opens a journal: it sets the process-wide path.
+    /// The only test of this binary that sets the process-wide journal path.
     #[test]
     fn a_forked_child_opens_its_own_connection_and_the_parent_keeps_its_own() {
         let dir = std::env::temp_dir().join(format!("hostprov-fork-test-{}-{}", std::process::id(), fastrand::u64(..)));

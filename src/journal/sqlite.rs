@@ -133,3 +133,59 @@ fn error(e: rusqlite::Error) -> StoreError {
     let busy = matches!(e.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked));
     StoreError { message: e.to_string(), busy }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(key: &str) -> EntryKey {
+        let scope = Scope { account: "a".into(), provider: "racknap".into(), product: "service".into(), operation: "create".into() };
+        EntryKey { scope, key: key.into() }
+    }
+
+    fn done(order_id: &str, updated_ms: i64) -> Entry {
+        Entry {
+            state: State::Done,
+            holder: "h".into(),
+            held_until_ms: 0,
+            attempts: 1,
+            order_id: Some(order_id.into()),
+            expiry_before: None,
+            result: Some("{}".into()),
+            created_ms: updated_ms,
+            updated_ms,
+        }
+    }
+
+    fn read(store: &mut SqliteStore, name: &str) -> Option<Entry> {
+        let mut seen = None;
+        store.transact(&key(name), Duration::from_secs(1), &mut |e| {
+            seen = e.cloned();
+            Write::Keep
+        })
+        .unwrap();
+        seen
+    }
+
+    #[test]
+    fn entries_are_written_read_forgotten_and_pruned() {
+        let dir = std::env::temp_dir().join(format!("hostprov-sqlite-test-{}-{}", std::process::id(), fastrand::u64(..)));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut store = SqliteStore::open(&dir.join("journal.sqlite3")).unwrap();
+        let wait = Duration::from_secs(1);
+        for (name, entry) in [("old", done("1", 1_000)), ("new", done("2", 9_000)), ("terminated", done("3", 9_000))] {
+            store.transact(&key(name), wait, &mut |_| Write::Put(entry.clone())).unwrap();
+        }
+        assert_eq!(read(&mut store, "new"), Some(done("2", 9_000)));
+
+        store.forget_order(&key("").scope, "3", wait).unwrap();
+        assert_eq!(read(&mut store, "terminated"), None);
+        assert_eq!(store.prune(5_000, wait).unwrap(), 1);
+        assert_eq!(read(&mut store, "old"), None);
+        assert!(read(&mut store, "new").is_some());
+        store.transact(&key("new"), wait, &mut |_| Write::Delete).unwrap();
+        assert_eq!(read(&mut store, "new"), None);
+        drop(store);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
