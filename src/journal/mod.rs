@@ -165,33 +165,3 @@ fn failed(path: &std::path::Path, error: StoreError) -> Error {
     Error::internal(format!("The operation journal at {} could not be used ({}); nothing was sent.", path.display(), error.message))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The only test of this binary that sets the process-wide journal path.
-    #[test]
-    fn a_forked_child_opens_its_own_connection_and_the_parent_keeps_its_own() {
-        let dir = std::env::temp_dir().join(format!("hostprov-fork-test-{}-{}", std::process::id(), fastrand::u64(..)));
-        use_path(Some(dir.join("journal.sqlite3")));
-        let prune = |store: &mut dyn Store| store.prune(0, Duration::from_secs(1));
-        let opened_by = || STORE.with(|cell| cell.borrow().as_ref().map(|open| open.pid));
-        with_store(prune).unwrap();
-        assert_eq!(opened_by(), Some(std::process::id()));
-
-        // SAFETY: the child only uses the journal and then leaves with _exit.
-        let child = unsafe { libc::fork() };
-        if child == 0 {
-            let own = with_store(prune).is_ok() && opened_by() == Some(std::process::id());
-            unsafe { libc::_exit(if own { 0 } else { 1 }) };
-        }
-        let mut status = 0;
-        // SAFETY: waits for the child forked above.
-        assert_eq!(unsafe { libc::waitpid(child, &mut status, 0) }, child);
-        assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "the child used a connection of its own");
-        with_store(prune).unwrap();
-        assert_eq!(opened_by(), Some(std::process::id()));
-        use_path(None);
-        let _ = std::fs::remove_dir_all(dir);
-    }
-}
