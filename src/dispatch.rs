@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::call_log::CallLog;
 use crate::http::Session;
+use crate::journal;
 use crate::operation::Operation;
 use crate::providers::{self, Call, MissingCalls, OperationSpec, ProductSpec, ProviderSpec};
 use crate::request::{self, printable, Request};
@@ -76,14 +77,41 @@ fn execute(
         .or_else(|| operation.is_account_level().then(|| spec.account_operation(operation)).flatten())
         .ok_or_else(|| unsupported(spec, product, operation))?;
     check_required(spec, op_spec, request)?;
+    check_call_options(op_spec, request)?;
 
     let timeout = Duration::from_millis(request.options.timeout_ms());
     let mut session = Session::new(timeout, request.account.ca_cert_pem.as_deref(), redactor.clone())?;
-    let result = provider.perform(&mut Call { operation, product, request, session: &mut session });
+    let result = journal::guard(provider, operation, product, request, &mut session, |session, journal| {
+        provider.perform(&mut Call { operation, product, request, session, journal })
+    });
     *calls = std::mem::take(&mut session.calls);
     // Secrets learnt during the call (login tokens, access tokens) must be masked too.
     *redactor = session.redactor.clone();
-    result
+    result.map_err(|e| keep_retry_promise(operation, e))
+}
+
+/// `retryable` promises that sending the same request again is safe. After `outcome_unknown`,
+/// setting a state (suspend, unsuspend, terminate) twice is harmless, while a plan change
+/// carried out twice may be billed twice. Creates and renews were settled through the journal
+/// and their provider, which already said whether a repeat is safe.
+fn keep_retry_promise(operation: Operation, error: Error) -> Error {
+    if error.code != ErrorCode::OutcomeUnknown || journal::is_guarded(operation) {
+        return error;
+    }
+    let safe = operation != Operation::ChangePackage;
+    error.retryable(safe)
+}
+
+/// Call options that only some operations understand are refused elsewhere, not ignored: a
+/// panel that confirms an absence must not believe it was heard when it was not.
+fn check_call_options(op: &OperationSpec, request: &Request) -> Result<(), Error> {
+    if request.options.confirm_absent && !op.call_options.contains(&"confirm_absent") {
+        return Err(Error::invalid(format!(
+            "The request field `options.confirm_absent` does not apply to {}; only a create without any lookup (RackNap) takes it.",
+            op.operation.as_str()
+        )));
+    }
+    Ok(())
 }
 
 fn check_required(spec: &ProviderSpec, op: &OperationSpec, request: &Request) -> Result<(), Error> {

@@ -8,6 +8,10 @@
 //!     "account":{"auth_userid":"100000","api_key":"sandbox-key","base_url":"http://127.0.0.1:8080/logicboxes"}}"#);
 //! assert!(answer.starts_with('{'));
 //! ```
+//!
+//! Creates and renews are recorded in an operation journal before they are sent, so that none
+//! is carried out twice by any thread or process of the machine: see [`journal`] for where it
+//! lives (`HOSTPROV_JOURNAL`).
 
 pub mod batch;
 pub mod cache;
@@ -18,6 +22,7 @@ pub mod hostname;
 pub mod http;
 pub mod ids;
 pub mod nesting;
+pub mod journal;
 pub mod operation;
 pub mod per_process;
 pub mod providers;

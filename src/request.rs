@@ -80,6 +80,10 @@ pub struct CallOptions {
     pub timeout_ms: Option<u64>,
     #[serde(default)]
     pub dry_run: bool,
+    /// The panel has checked that no earlier attempt of this create exists at the provider, so
+    /// a create the journal cannot settle by itself (RackNap's, which has no lookup) may be sent.
+    #[serde(default)]
+    pub confirm_absent: bool,
 }
 
 impl CallOptions {

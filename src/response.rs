@@ -2,7 +2,7 @@
 //!
 //! Panels branch on `ok` and `error.code`, so both are a closed set; `message` is for the admin.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::call_log::CallLog;
@@ -67,16 +67,11 @@ impl ErrorCode {
         }
     }
 
-    /// Whether the panel may simply call again. `outcome_unknown` counts: a create repeated with
-    /// the same `idempotency_key` reconciles instead of ordering twice.
+    /// Whether the panel may simply call again with the same request. `outcome_unknown` is not,
+    /// by default: only where a repeat is settled first (the journal and a lookup for creates
+    /// and renews, the order's state for suspensions) does its producer say so.
     fn retryable_by_default(self) -> bool {
-        matches!(
-            self,
-            ErrorCode::RateLimited
-                | ErrorCode::NetworkError
-                | ErrorCode::Timeout
-                | ErrorCode::OutcomeUnknown
-        )
+        matches!(self, ErrorCode::RateLimited | ErrorCode::NetworkError | ErrorCode::Timeout)
     }
 }
 
@@ -160,7 +155,7 @@ impl Error {
 }
 
 /// The state of an order, in the envelope's vocabulary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Active,

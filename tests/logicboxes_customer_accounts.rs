@@ -250,3 +250,17 @@ fn the_catalog_lists_both_operations_with_their_fields() {
     assert_eq!(details["required_one_of"], json!(["service.customer_id", "service.options.email", "service.options.token"]));
     assert_eq!((details["optional"].clone(), details["options_optional"].clone()), (json!(["customer_id"]), json!(["email", "token"])));
 }
+
+#[test]
+fn two_sign_ups_with_other_emails_and_no_key_are_two_customers() {
+    let env = Env::new();
+    let first = create(&env, form("first-of-two@example.com"));
+    let second = create(&env, form("second-of-two@example.com"));
+    expect_ok(&first);
+    expect_ok(&second);
+    assert_eq!((first["data"]["reconciled"].as_bool(), second["data"]["reconciled"].as_bool()), (Some(false), Some(false)));
+    assert_ne!(first["data"]["customer_id"], second["data"]["customer_id"]);
+    assert_eq!(customers_with(&env, "second-of-two@example.com").len(), 1);
+    let again = create(&env, form("First-Of-Two@example.com"));
+    assert_eq!((again["data"]["customer_id"].clone(), again["data"]["reconciled"].clone()), (first["data"]["customer_id"].clone(), json!(true)));
+}

@@ -118,8 +118,9 @@ class TlsError(HostProvError):
 
 
 class OutcomeUnknown(HostProvError):
-    """A change may or may not have been made; check before acting again (or repeat a create
-    with the same `idempotency_key`, which reconciles instead of ordering twice)."""
+    """A change may or may not have been made. When `retryable` is true, repeat the same
+    request: the library settles the earlier attempt first and never orders or renews twice;
+    otherwise check at the provider before acting again (the message says what)."""
 
 
 class InternalError(HostProvError):

@@ -30,7 +30,10 @@ function racknapCustomerAndPlan(): array
 function racknapCreateRequest(array $options, string $token = SANDBOX_RACKNAP_TOKEN): array
 {
     [$customer, $plan] = racknapCustomerAndPlan();
-    return sandbox()->racknapRequest('service', ['customer_id' => $customer, 'plan_id' => $plan, 'options' => $options], $token);
+    $request = sandbox()->racknapRequest('service', ['customer_id' => $customer, 'plan_id' => $plan, 'options' => $options], $token);
+    // A panel's own service id: the sandbox is reset between tests, the library's journal is not.
+    $request['idempotency_key'] = 'php-service-' . bin2hex(random_bytes(8));
+    return $request;
 }
 
 /** @return array<string, mixed> a request about one service */

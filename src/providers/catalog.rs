@@ -19,6 +19,7 @@ fn operation(spec: &OperationSpec) -> Value {
         "options_required": spec.options_required,
         "options_optional": spec.options_optional,
         "required_one_of": spec.required_one_of,
+        "call_options": spec.call_options,
     })
 }
 

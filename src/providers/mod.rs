@@ -2,6 +2,7 @@
 //! tables so that the dispatcher checks requests and the catalog lists them from one source.
 
 use crate::http::{Safety, Session};
+use crate::journal::{Claim, Prior};
 use crate::operation::Operation;
 use crate::request::{AccountField, Field, Request};
 use crate::response::{Error, ErrorCode, Outcome};
@@ -25,6 +26,8 @@ pub struct OperationSpec {
     /// At least one of these request paths must be present (`service.order_id`,
     /// `idempotency_key`, `service.options.title`…).
     pub required_one_of: &'static [&'static str],
+    /// Keys of the request's `options` that only this operation understands (`confirm_absent`).
+    pub call_options: &'static [&'static str],
 }
 
 impl OperationSpec {
@@ -38,6 +41,7 @@ impl OperationSpec {
             options_required: &[],
             options_optional: &[],
             required_one_of: &[],
+            call_options: &[],
         }
     }
 }
@@ -102,6 +106,15 @@ pub struct Call<'a> {
     pub product: Option<&'static ProductSpec>,
     pub request: &'a Request,
     pub session: &'a mut Session,
+    /// The journal's hold on this create or renew (`None` for other operations).
+    pub journal: Option<&'a mut Claim>,
+}
+
+impl Call<'_> {
+    /// What the journal knew of this create or renew before this call.
+    pub fn prior(&self) -> &Prior {
+        self.journal.as_deref().map_or(&Prior::Fresh, Claim::prior)
+    }
 }
 
 /// A reseller API. Implementations translate one checked call into HTTP exchanges and the
@@ -110,6 +123,13 @@ pub struct Call<'a> {
 pub trait Provider: Sync {
     fn spec(&self) -> &'static ProviderSpec;
     fn perform(&self, call: &mut Call<'_>) -> Result<Outcome, Error>;
+
+    /// What makes two creates of `product` the same order when the panel sends no
+    /// `idempotency_key`: the journal keys such a create by it. `None`: the panel must send one.
+    fn natural_key(&self, product: &ProductSpec, request: &Request) -> Option<String> {
+        let _ = (product, request);
+        None
+    }
 }
 
 /// An answer that is not the provider's API speaking: a proxy's error page, a cut-off body, a

@@ -4,9 +4,28 @@
 
 pub mod loopback;
 pub mod replay;
+pub mod native;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use hostprov_sandbox::Sandbox;
 use serde_json::{json, Value};
+
+/// This test process's own operation journal (also handed to the client processes it starts),
+/// so that test runs never share one. A file left by an earlier process with the same pid is
+/// removed first.
+pub fn test_journal() -> &'static Path {
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("journal-{}.sqlite3", std::process::id()));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        hostprov::journal::use_path(Some(path.clone()));
+        path
+    })
+}
 
 pub struct Env {
     pub sandbox: Sandbox,
@@ -17,6 +36,7 @@ impl Env {
     /// A fresh sandbox on a free loopback port: tests never share state.
     pub fn new() -> Env {
         hostprov::http::restrict_to_loopback();
+        test_journal();
         let _ = rustls::crypto::ring::default_provider().install_default();
         let sandbox = Sandbox::start("127.0.0.1:0").expect("the sandbox starts on loopback");
         let http = reqwest::blocking::Client::builder()
@@ -84,6 +104,7 @@ impl Env {
 /// loopback, whatever a request says.
 pub fn call(operation: &str, request: &Value) -> Value {
     hostprov::http::restrict_to_loopback();
+    test_journal();
     let text = hostprov::call_named(operation, &request.to_string());
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("not an envelope ({e}): {text}"))
 }

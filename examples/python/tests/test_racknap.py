@@ -4,6 +4,7 @@ validation, authentication, unknown services, plans and the operations RackNap l
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 
@@ -36,7 +37,9 @@ def create_request(base, racknap):
     """A create request for the first fixture customer and plan, with the given options."""
 
     def build(**options) -> dict:
-        return {**base, "service": {"customer_id": racknap["customers"][0], "plan_id": racknap["plans"][0], "options": options}}
+        service = {"customer_id": racknap["customers"][0], "plan_id": racknap["plans"][0], "options": options}
+        # A panel's own service id: the sandbox is reset between tests, the library's journal is not.
+        return {**base, "service": service, "idempotency_key": f"python-service-{uuid.uuid4().hex}"}
 
     return build
 

@@ -24,7 +24,7 @@ use once_cell::sync::Lazy;
 
 use super::{Call, OperationSpec, ProductSpec, Provider, ProviderSpec};
 use crate::operation::Operation as Op;
-use crate::request::{AccountField as A, Field as F};
+use crate::request::{AccountField as A, Field as F, Id, Request};
 use crate::response::{Error, Outcome};
 
 pub struct LogicBoxes;
@@ -97,6 +97,22 @@ impl Provider for LogicBoxes {
             (Some(product), operation) => product_operation(api, product, operation),
             (None, _) => Err(missing_handler()),
         }
+    }
+
+    /// An order is its domain, customer and plan: the lookup a repeated create relies on.
+    /// An order is the domain's for a customer on a plan; a customer is its e-mail.
+    fn natural_key(&self, product: &ProductSpec, request: &Request) -> Option<String> {
+        let s = &request.service;
+        if product.key == CUSTOMER.key {
+            let email = s.options.get("email").and_then(serde_json::Value::as_str)?;
+            return Some(format!("email={}", email.trim().to_lowercase()));
+        }
+        Some(format!(
+            "domain={} customer_id={} plan_id={}",
+            s.domain.as_deref().unwrap_or_default(),
+            Id::text(&s.customer_id),
+            Id::text(&s.plan_id)
+        ))
     }
 }
 

@@ -13,6 +13,7 @@ use super::options::{self, Target, SEATS_PARAM};
 use super::products::{Calls, OrderProduct, Pricing};
 use super::{customer, details, order_panel, plan_change, search};
 use crate::http::Safety;
+use crate::journal::renewal::{self, Renewal};
 use crate::operation::Operation;
 use crate::response::{Error, ErrorCode, Outcome, Status};
 
@@ -98,6 +99,13 @@ pub fn create(api: &mut Api, target: &Target) -> Result<Outcome, Error> {
 }
 
 fn create_once(api: &mut Api, target: &Target) -> Result<Outcome, Error> {
+    // The order an earlier create with this key placed is the answer while it lives, whatever
+    // its plan has become since.
+    if let Some(order_id) = api.call.prior().known_order().map(str::to_owned) {
+        if let Some(live) = live_order(api, target, &order_id).map_err(Error::lookup_failed)? {
+            return Ok(reconciled(live));
+        }
+    }
     if let Some(existing) = existing_order(api, target).map_err(Error::lookup_failed)? {
         return Ok(reconciled(existing));
     }
@@ -151,6 +159,22 @@ fn existing_order(api: &mut Api, target: &Target) -> Result<Option<Outcome>, Err
         }
     }
     Ok(None)
+}
+
+/// The order `order_id` if it still lives and is still this domain's for this customer (its plan
+/// may have changed since). An order the provider does not know is left to the search.
+fn live_order(api: &mut Api, target: &Target, order_id: &str) -> Result<Option<Outcome>, Error> {
+    let domain = api.service().domain.clone().unwrap_or_default();
+    let customer = api.id(|s| &s.customer_id);
+    match read_order(api, target, order_id) {
+        Ok(found) => {
+            let field = |key: &str| found.data.get(key).and_then(Value::as_str).map(str::to_owned);
+            let ours = field("domain").as_deref() == Some(domain.as_str()) && field("customer_id") == Some(customer);
+            Ok((ours && found.status != Some(Status::Terminated)).then_some(found))
+        }
+        Err(e) if e.code == ErrorCode::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 pub fn reconciled(found: Outcome) -> Outcome {
@@ -215,14 +239,18 @@ fn about(mut outcome: Outcome, order_id: &str, status: Status) -> Outcome {
     outcome
 }
 
-/// Renews, never twice: the expiry read before renewing tells, after a lost answer, whether
-/// the renewal happened. Without `auto_renew` in the request the order keeps its current
-/// setting, since the API requires the flag and a default would silently change it. A
-/// seat-priced order renews the seats it has.
+/// Renews, never twice: the expiry read before renewing is recorded in the journal, and tells,
+/// after a lost answer (in this call or a repeat of it), whether the renewal happened. Without
+/// `auto_renew` in the request the order keeps its current setting, since the API requires the
+/// flag and a default would silently change it. A seat-priced order renews the seats it has.
 pub fn renew(api: &mut Api, target: &Target) -> Result<Outcome, Error> {
     let order_id = api.id(|s| &s.order_id);
-    let before = read_order(api, target, &order_id)?;
-    let expiry_before = before.data.get("expires_at").cloned().unwrap_or(Value::Null);
+    let before = read_order(api, target, &order_id).map_err(|e| renewal::unsettled(api.call, e))?;
+    let expiry_now = before.data.get("expires_at").and_then(Value::as_str).map(str::to_owned);
+    let expiry_before = match renewal::before_sending(api.call, expiry_now.as_deref())? {
+        Renewal::Happened => return Ok(reconciled(before)),
+        Renewal::Send { expiry_before } => expiry_before,
+    };
     let auto_renew = api.service().auto_renew.or_else(|| before.data.get("auto_renew").and_then(Value::as_bool)).unwrap_or(false);
     let mut params = vec![
         ("order-id", order_id.clone()),
@@ -239,8 +267,9 @@ pub fn renew(api: &mut Api, target: &Target) -> Result<Outcome, Error> {
     });
     settle(api, Some(target), &order_id, result, |now| {
         let expiry = now.data.get("expires_at").and_then(Value::as_str);
-        expiry.is_some_and(|after| expiry_before.as_str().is_some_and(|before| after > before))
+        expiry.is_some_and(|after| !expiry_before.is_empty() && after > expiry_before.as_str())
     })
+    .map_err(|e| renewal::unsettled(api.call, e))
 }
 
 /// Details by `order_id`, or by `domain`: the newest order of the edition for it.

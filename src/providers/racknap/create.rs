@@ -1,11 +1,14 @@
 //! RackNap `service/create`: readable option names in, the vendor's own field names out
 //! (misspellings included), dates normalised, money checked.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value};
 
 use super::{dates, Api};
 use crate::http::Safety;
-use crate::request::Id;
+use crate::journal::Prior;
+use crate::request::{Id, Request};
 use crate::response::{Error, ErrorCode, Outcome, Status};
 
 /// The 13 billing cycles RackNap accepts, exactly as it spells them.
@@ -145,19 +148,52 @@ fn php_name(key: &str) -> String {
     base.chars().map(|c| if c == '.' || c == ' ' { '_' } else { c.to_ascii_lowercase() }).collect()
 }
 
+/// Creates a service at most once. RackNap cannot look a service up, so only the journal knows
+/// whether an earlier attempt with this key created one: a finished one is answered again, and
+/// one whose answer was lost is never sent again until the panel has checked RackNap and says
+/// with `options.confirm_absent` that it does not exist.
 pub fn create(api: &mut Api) -> Result<Outcome, Error> {
-    let service = &api.call.request.service;
+    let request = api.call.request;
+    let service = &request.service;
     let form = form(&Id::text(&service.customer_id), &Id::text(&service.plan_id), &service.options)?;
-    let body = api.post("create", form, Safety::Change)?;
+    if !request.options.confirm_absent {
+        match api.call.prior() {
+            Prior::Placed(recorded) => return Ok(recorded.outcome()),
+            Prior::Unsettled { .. } => return Err(lost(Error::new(ErrorCode::OutcomeUnknown, "An earlier attempt of this create may have created the service."))),
+            Prior::Fresh => {}
+        }
+    }
+    let body = api.post("create", form, Safety::Change).map_err(|e| if e.code == ErrorCode::OutcomeUnknown { lost(e) } else { e })?;
     let message = body.get("message").and_then(Value::as_str).unwrap_or_default();
     let service_id = service_id_in(message).ok_or_else(|| {
-        Error::new(
-            ErrorCode::OutcomeUnknown,
-            "RackNap reported success without a service id; look the service up in RackNap before creating it again.",
-        )
-        .from_provider(Some(message.to_owned()), None)
+        lost(Error::new(ErrorCode::OutcomeUnknown, "RackNap reported success without a service id.").from_provider(Some(message.to_owned()), None))
     })?;
-    Ok(Outcome { order_id: Some(service_id), provider_response: body, ..Outcome::with_status(Status::Active) })
+    Ok(Outcome { order_id: Some(service_id), provider_response: body, ..Outcome::with_status(Status::Active) }.data("reconciled", false))
+}
+
+/// A create whose outcome is unknown: not retryable, since nothing can tell a repeat that the
+/// first one created the service; the panel is told what to check and how to go on.
+fn lost(error: Error) -> Error {
+    let message = format!(
+        "{} RackNap has no lookup, so check the customer's services in RackNap: if the service is there, record its id in the panel; if not, call create again with `options.confirm_absent: true`. Until then, repeating this create answers this again and never creates a second service.",
+        error.message
+    );
+    Error { message, ..error }.retryable(false)
+}
+
+/// Without `idempotency_key`, a RackNap create is keyed by the request itself: the customer,
+/// the plan and every option. A panel that orders the same thing twice on purpose sends two
+/// different keys.
+pub fn natural_key(request: &Request) -> String {
+    let service = &request.service;
+    let options: BTreeMap<&String, &Value> = service.options.iter().collect();
+    let options = serde_json::to_string(&options).unwrap_or_default();
+    format!(
+        "customer_id={} plan_id={} options_sha256={}",
+        Id::text(&service.customer_id),
+        Id::text(&service.plan_id),
+        crate::journal::sha256_hex(&options)
+    )
 }
 
 /// "Service ID: 1334 - Office 365 … created successfully." → "1334".

@@ -13,7 +13,7 @@ use url::Url;
 use super::{Call, OperationSpec, ProductSpec, Provider, ProviderSpec};
 use crate::http::{self, Exchange, Method, Reply, Safety};
 use crate::operation::Operation as Op;
-use crate::request::{AccountField as A, Field as F, Id};
+use crate::request::{AccountField as A, Field as F, Id, Request};
 use crate::response::{Error, ErrorCode, Outcome, Status};
 
 pub struct RackNap;
@@ -36,6 +36,7 @@ static SPEC: ProviderSpec = ProviderSpec {
             OperationSpec {
                 options_required: create::REQUIRED_OPTIONS,
                 options_optional: create::OPTIONAL_OPTIONS,
+                call_options: &["confirm_absent"],
                 ..OperationSpec::new(Op::Create, &[F::CustomerId, F::PlanId], &[F::Options])
             },
             OperationSpec::new(Op::Suspend, &[F::OrderId], &[]),
@@ -62,6 +63,10 @@ impl Provider for RackNap {
             Op::TestConnection => test_connection(api),
             _ => Err(Error::internal("The RackNap provider lacks a handler that its table declares.")),
         }
+    }
+
+    fn natural_key(&self, _product: &ProductSpec, request: &Request) -> Option<String> {
+        Some(create::natural_key(request))
     }
 }
 

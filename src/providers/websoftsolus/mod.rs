@@ -14,7 +14,7 @@ use url::Url;
 use super::{Call, OperationSpec, ProductSpec, Provider, ProviderSpec};
 use crate::http::{self, Exchange, Method, Reply, Safety};
 use crate::operation::Operation as Op;
-use crate::request::{AccountField as A, Field as F, Id};
+use crate::request::{AccountField as A, Field as F, Id, Request};
 use crate::response::{Error, ErrorCode, Outcome, Status};
 
 const LIVE_URL: &str = "https://api.websoftsolus.com/";
@@ -72,6 +72,11 @@ impl Provider for WebSoftSolus {
             (Some(p), Op::Details) => details(api, p),
             _ => Err(Error::internal("The licence provider lacks a handler that its table declares.")),
         }
+    }
+
+    /// A licence is its title (the journal keys a create by `idempotency_key` when there is one).
+    fn natural_key(&self, _product: &ProductSpec, request: &Request) -> Option<String> {
+        title_of(request).map(|title| format!("title={title}"))
     }
 }
 
@@ -182,18 +187,30 @@ fn create(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
     let licence = products::find(product.key).ok_or_else(|| Error::internal("licence product without a table row"))?;
     let request = api.call.request;
     let options = &request.service.options;
-    let title = match (options.get("title").and_then(Value::as_str), request.idempotency_key.as_deref()) {
-        (Some(title), _) if !title.is_empty() => title.to_owned(),
-        (_, Some(key)) => key.to_owned(),
-        _ => return Err(Error::invalid("A licence needs a title: send `idempotency_key` (used as the title) or `service.options.title`.")),
+    let Some(title) = title_of(request) else {
+        return Err(Error::invalid("A licence needs a title: send `idempotency_key` (used as the title) or `service.options.title`."));
     };
     let form = products::order_form(licence, &title, request.service.months.unwrap_or_default(), options)?;
     create_once(api, product, form, &title).map_err(Error::ambiguous_for_create)
 }
 
+/// A licence's natural key: `service.options.title`, else the request's `idempotency_key`.
+fn title_of(request: &Request) -> Option<String> {
+    let title = request.service.options.get("title").and_then(Value::as_str).filter(|t| !t.is_empty());
+    title.or(request.idempotency_key.as_deref()).map(str::to_owned)
+}
+
 fn create_once(api: &mut Api, product: &ProductSpec, form: Vec<(String, String)>, title: &str) -> Result<Outcome, Error> {
-    if let reconcile::Found::Live(key) = reconcile::find_by_title(api, product.key, title).map_err(Error::lookup_failed)? {
-        return Ok(reconciled(key, title));
+    // The licence an earlier create with this key placed is the answer while it lives.
+    if let Some(key) = api.call.prior().known_order().map(str::to_owned) {
+        if reconcile::is_live_key(api, product.key, &key, title).map_err(Error::lookup_failed)? {
+            return Ok(reconciled(key, title));
+        }
+    }
+    match reconcile::find_by_title(api, product.key, title).map_err(Error::lookup_failed)? {
+        reconcile::Found::Live(key) => return Ok(reconciled(key, title)),
+        reconcile::Found::Undetermined => return Err(reconcile::undetermined()),
+        reconcile::Found::Absent => {}
     }
     match place(api, product, form.clone(), title) {
         Err(lost) if lost.code == ErrorCode::OutcomeUnknown => match reconcile::find_by_title(api, product.key, title) {
@@ -208,7 +225,9 @@ fn create_once(api: &mut Api, product: &ProductSpec, form: Vec<(String, String)>
 fn place(api: &mut Api, product: &ProductSpec, form: Vec<(String, String)>, title: &str) -> Result<Outcome, Error> {
     let body = api.send(Method::Post, &["license", product.key, "order"], Some(form), Safety::Change)?;
     let key = key_of(&body).ok_or_else(|| {
+        // Safe to repeat: the repeat finds the licence by its title before ordering.
         Error::new(ErrorCode::OutcomeUnknown, "The licence API accepted the order without a key number; look for a licence titled with the idempotency key before ordering again.")
+            .retryable(true)
     })?;
     Ok(Outcome { order_id: Some(key), provider_response: body, ..Outcome::with_status(Status::Active) }
         .data("title", title)

@@ -86,6 +86,20 @@ pub fn find_by_title(api: &mut Api, product: &str, title: &str) -> Result<Found,
     Ok(Found::Absent)
 }
 
+/// Whether the licence `key` exists, still has this title, and is not terminated.
+pub fn is_live_key(api: &mut Api, product: &str, key: &str, title: &str) -> Result<bool, Error> {
+    Ok(licence(api, product, key)?.is_some_and(|details| details.get("title").and_then(Value::as_str) == Some(title) && is_live(&details)))
+}
+
+/// The answer when a lookup could not see every licence: ordering now could order a second.
+pub fn undetermined() -> Error {
+    Error::new(
+        ErrorCode::OutcomeUnknown,
+        format!("The licence account holds more licences than one call can check (at most {MAX_NEW_DETAILS} not seen before), so whether this licence was already ordered is not known yet. Call create again with the same request: each call checks further, and none orders a second licence."),
+    )
+    .retryable(true)
+}
+
 /// A licence's properties; `None` when it vanished between listing and reading.
 fn licence(api: &mut Api, product: &str, key: &str) -> Result<Option<Value>, Error> {
     match api.send(Method::Get, &["license", product, key], None, Safety::Read) {
