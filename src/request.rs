@@ -251,7 +251,11 @@ pub fn parse(text: &str) -> Result<Request, Error> {
     }
     let value: Value = nesting::parse(text).map_err(describe_syntax_error)?;
     require_objects(&value)?;
-    let mut request: Request = serde_path_to_error::deserialize(value).map_err(describe_data_error)?;
+    // Tracking the path costs as much as the rest of the parse: only a refused request needs it.
+    let mut request: Request = match Request::deserialize(&value) {
+        Ok(request) => request,
+        Err(_) => return Err(serde_path_to_error::deserialize::<_, Request>(value).err().map(describe_data_error).unwrap_or_else(|| Error::invalid("The request is invalid."))),
+    };
     request.validate()?;
     request.service.domain = request.service.domain.as_deref().map(checked_domain).transpose()?;
     Ok(request)

@@ -37,6 +37,13 @@ impl View {
         let mut out = View { bytes: Vec::with_capacity(self.bytes.len()), spans: Vec::with_capacity(self.bytes.len()) };
         let mut i = 0;
         while i < self.bytes.len() {
+            // Most bytes start no escape: copied as they are, without asking the decoder.
+            if !decoder.trigger().contains(&self.bytes[i]) {
+                out.bytes.push(self.bytes[i]);
+                out.spans.push(self.spans[i]);
+                i += 1;
+                continue;
+            }
             let (decoded, used) = decoder.step(&self.bytes[i..]);
             let span = (self.spans[i].0, self.spans[i + used - 1].1);
             out.bytes.extend_from_slice(&decoded);
