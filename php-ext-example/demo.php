@@ -132,6 +132,36 @@ const GENERIC_ORDER_LIFECYCLE = [
         'url_has' => ['orderid={order_id}', 'service-name={service_name}'], 'sandbox' => ['status' => 'active']],
 ];
 
+/** A family whose documentation confirms only some calls (cloud hosting): those, and a clear no. */
+const CONFIRMED_CALLS_LIFECYCLE = [
+    ['create', 'service' => ['domain' => '{domain}', 'customer_id' => '{customer_id}', 'plan_id' => '{plan_id}', 'options' => '{options}'],
+        'save' => ['order_id' => 'order_id'], 'expect' => ['status' => 'active'],
+        'sandbox' => ['product' => '{product}', 'status' => 'active', 'plan_id' => '{plan_id}']],
+    ['suspend', 'service' => ['order_id' => '{order_id}', 'reason' => 'Overdue invoice'],
+        'expect' => ['status' => 'suspended'], 'sandbox' => ['status' => 'suspended', 'plan_id' => '{plan_id}']],
+    ['unsuspend', 'service' => ['order_id' => '{order_id}'],
+        'expect' => ['status' => 'active'], 'sandbox' => ['status' => 'active', 'plan_id' => '{plan_id}']],
+    ['renew', 'service' => ['order_id' => '{order_id}'], 'sandbox' => ['status' => 'active', 'plan_id' => '{plan_id}']],
+    ['terminate', 'label' => 'terminate (not confirmed by its documentation)', 'service' => ['order_id' => '{order_id}'],
+        'error' => 'unsupported_operation', 'sandbox' => ['status' => 'active']],
+];
+
+/** A new LogicBoxes customer, signed up once per e-mail and found again by it. */
+const CUSTOMER_SIGNUP = [
+    ['create', 'service' => ['options' => ['email' => '{email}', 'name' => 'Demo Customer', 'company' => 'Demo Hosting Ltd',
+        'address' => '1 High Street', 'city' => 'London', 'state' => 'Greater London', 'country' => 'GB',
+        'zipcode' => 'EC1A 1AA', 'phone_cc' => '44', 'phone' => '2071234567', 'password' => 'Demo2pass#1']],
+        'save' => ['customer_id' => 'data.customer_id'], 'expect' => ['data.reconciled' => false, 'data.email' => '{email}'],
+        'sandbox' => ['status' => 'active']],
+    ['create', 'label' => 'create again (the same e-mail: the same customer)', 'service' => ['options' => ['email' => '{email}',
+        'name' => 'Demo Customer', 'company' => 'Demo Hosting Ltd', 'address' => '1 High Street', 'city' => 'London',
+        'state' => 'Greater London', 'country' => 'GB', 'zipcode' => 'EC1A 1AA', 'phone_cc' => '44', 'phone' => '2071234567',
+        'password' => 'Demo2pass#1']],
+        'expect' => ['data.reconciled' => true, 'data.customer_id' => '{customer_id}'], 'sandbox' => ['status' => 'active']],
+    ['details', 'label' => 'details by e-mail', 'service' => ['options' => ['email' => '{email}']],
+        'expect' => ['data.customer_id' => '{customer_id}'], 'sandbox' => ['status' => 'active']],
+];
+
 /** A LogicBoxes reseller customer. */
 const CUSTOMER_LIFECYCLE = [
     ['test_connection', 'expect' => ['data.reachable' => true]],
@@ -216,6 +246,9 @@ function scenarios(array $fixtures): array
         'steps' => $steps,
     ];
     $dns = seededOrder($lb['orders'], 'dns');
+    // Reseller hosting opens WHM, not a panel named by its product key.
+    $whm = array_map(static fn (array $step): array => $step[0] === 'client_area_url'
+        ? ['url_has' => ['orderid={order_id}', 'panel=whm']] + $step : $step, PRODUCT_LIFECYCLE);
 
     $racknapPlan = fixture($fixtures, 'racknap.plans.0');
     $licence = static function (string $product, array $options) use ($fixtures): array {
@@ -243,9 +276,18 @@ function scenarios(array $fixtures): array
             'vars' => [], 'service' => [], 'watch' => null, 'steps' => [['plans']]],
         $product('sitelock'),
         $product('codeguard', ['months' => 12]),
+        ['title' => 'LogicBoxes customer sign-up', 'provider' => 'logicboxes', 'product' => 'customer',
+            'vars' => ['email' => 'demo-signup@example.com'], 'service' => [], 'watch' => WATCH_CUSTOMER, 'steps' => CUSTOMER_SIGNUP],
         $product('single_domain_hosting', ['months' => 12], ['enable_ssl' => true]),
+        $product('multi_domain_hosting', ['months' => 12]),
+        $product('reseller_hosting', ['months' => 12], ['add_dedicated_ip' => true], $whm),
         $product('vps', ['months' => 12], ['os' => 'alma_8', 'addons' => ['cpanel']]),
+        $product('dedicated_server', ['months' => 12], ['os' => 'ubuntu_22']),
+        $product('managed_server', ['months' => 12], ['os' => 'alma_9']),
         $product('business_email', ['months' => 12], [], EMAIL_LIFECYCLE),
+        $product('enterprise_email', ['months' => 12], [], EMAIL_LIFECYCLE),
+        $product('google_workspace', ['months' => 12], [], EMAIL_LIFECYCLE),
+        $product('cloud_hosting', ['months' => 12], [], CONFIRMED_CALLS_LIFECYCLE),
         ['title' => 'LogicBoxes seeded DNS order (generic `order`)', 'provider' => 'logicboxes', 'product' => 'order',
             'vars' => ['order_id' => $dns['order_id'], 'customer_id' => $dns['customer_id'], 'service_name' => 'dns'],
             'service' => [], 'watch' => WATCH_ORDER, 'steps' => GENERIC_ORDER_LIFECYCLE],

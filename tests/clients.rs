@@ -86,6 +86,22 @@ fn whmcs_module_tests_pass() {
     php_suite_passes("WHMCS module tests", "whmcs/tests/run.php");
 }
 
+/// The README's demo: every product's lifecycle through PHP FFI, each step checked.
+#[test]
+fn php_demo_walks_every_product() {
+    let env = Env::new();
+    let output = run(
+        "PHP demo",
+        Command::new("php")
+            .arg(repo().join("php-ext-example/demo.php"))
+            .arg(env.url())
+            .env("HOSTPROV_LIB", library())
+            .env("HOSTPROV_JOURNAL", test_journal()),
+    );
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(printed.lines().any(|l| l.starts_with("done: ") && l.ends_with(" steps, all as expected")), "{printed}");
+}
+
 #[test]
 fn python_ctypes_client_tests_pass() {
     let env = Env::new();
