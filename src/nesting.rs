@@ -31,7 +31,21 @@ pub fn parse(text: &str) -> Result<Value, NotJson> {
 /// Whether arrays and objects in `text` nest deeper than `limit`; brackets inside strings do
 /// not count. Invalid JSON is scanned the same way: the parser refuses it afterwards.
 pub fn deeper_than(text: &str, limit: usize) -> bool {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    scan(text, limit).too_deep
+}
+
+/// What a scan of a text's brackets outside its strings found.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Scan {
+    /// Arrays and objects nest deeper than the limit (the scan stopped there).
+    pub too_deep: bool,
+    /// The text holds an array somewhere.
+    pub has_arrays: bool,
+}
+
+/// Scans `text` once for its nesting and its arrays, without recursing.
+pub fn scan(text: &str, limit: usize) -> Scan {
+    let (mut depth, mut in_string, mut escaped, mut has_arrays) = (0usize, false, false, false);
     for byte in text.bytes() {
         if in_string {
             match byte {
@@ -45,16 +59,17 @@ pub fn deeper_than(text: &str, limit: usize) -> bool {
         match byte {
             b'"' => in_string = true,
             b'[' | b'{' => {
+                has_arrays |= byte == b'[';
                 depth += 1;
                 if depth > limit {
-                    return true;
+                    return Scan { too_deep: true, has_arrays };
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
-    false
+    Scan { too_deep: false, has_arrays }
 }
 
 #[cfg(test)]
@@ -70,5 +85,11 @@ mod tests {
         assert!(matches!(parse(&format!("{}{}", "[".repeat(17), "]".repeat(17))), Err(NotJson::TooDeep)));
         assert!(parse(&format!("{}{}", "[".repeat(16), "]".repeat(16))).is_ok());
         assert!(matches!(parse("{"), Err(NotJson::Invalid(_))));
+    }
+
+    #[test]
+    fn finds_arrays_outside_strings_only() {
+        assert_eq!(scan(r#"{"a":{"b":"[x]\"["}}"#, 16), Scan { too_deep: false, has_arrays: false });
+        assert_eq!(scan(r#"{"a":{"b":[1]}}"#, 16), Scan { too_deep: false, has_arrays: true });
     }
 }

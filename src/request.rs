@@ -249,13 +249,27 @@ pub fn parse(text: &str) -> Result<Request, Error> {
     if text.len() > MAX_REQUEST_BYTES {
         return Err(too_large());
     }
+    // A request without arrays cannot have an object filled from one (see `require_objects`):
+    // it is read straight into its fields. Whatever that refuses is read again the long way,
+    // which finds the same answer or says precisely what is wrong.
+    let scan = nesting::scan(text, MAX_NESTING);
+    if !scan.too_deep && !scan.has_arrays {
+        if let Ok(request) = serde_json::from_str::<Request>(text) {
+            return checked(request);
+        }
+    }
     let value: Value = nesting::parse(text).map_err(describe_syntax_error)?;
     require_objects(&value)?;
     // Tracking the path costs as much as the rest of the parse: only a refused request needs it.
-    let mut request: Request = match Request::deserialize(&value) {
+    let request: Request = match Request::deserialize(&value) {
         Ok(request) => request,
         Err(_) => return Err(serde_path_to_error::deserialize::<_, Request>(value).err().map(describe_data_error).unwrap_or_else(|| Error::invalid("The request is invalid."))),
     };
+    checked(request)
+}
+
+/// The checks a request's values must pass once it has been read.
+fn checked(mut request: Request) -> Result<Request, Error> {
     request.validate()?;
     request.service.domain = request.service.domain.as_deref().map(checked_domain).transpose()?;
     Ok(request)

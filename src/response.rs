@@ -2,7 +2,8 @@
 //!
 //! Panels branch on `ok` and `error.code`, so both are a closed set; `message` is for the admin.
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::call_log::CallLog;
@@ -236,37 +237,47 @@ pub fn envelope(
     calls: CallLog,
     redactor: &Redactor,
 ) -> String {
+    write(subject, result, calls, redactor).unwrap_or_else(|_| internal_error_envelope())
+}
+
+/// Writes the envelope's fields straight to JSON, in their documented order, without building
+/// a JSON document first.
+fn write(subject: &Subject, result: Result<Outcome, Error>, calls: CallLog, redactor: &Redactor) -> Result<String, serde_json::Error> {
     let echo = |text: &Option<String>| text.as_deref().map(|t| printable(&redactor.redact(t)));
-    let mut doc = Map::new();
-    doc.insert("ok".into(), Value::Bool(result.is_ok()));
-    doc.insert("api_version".into(), API_VERSION.into());
-    doc.insert("operation".into(), subject.operation.into());
-    doc.insert("provider".into(), echo(&subject.provider).into());
-    doc.insert("product".into(), echo(&subject.product).into());
+    let mut out = Vec::with_capacity(512);
+    let mut serializer = serde_json::Serializer::new(&mut out);
+    let mut doc = serializer.serialize_map(None)?;
+    doc.serialize_entry("ok", &result.is_ok())?;
+    doc.serialize_entry("api_version", &API_VERSION)?;
+    doc.serialize_entry("operation", &subject.operation)?;
+    doc.serialize_entry("provider", &echo(&subject.provider))?;
+    doc.serialize_entry("product", &echo(&subject.product))?;
     match result {
         Ok(outcome) => {
-            doc.insert("order_id".into(), outcome.order_id.map(|id| redactor.redact(&id)).into());
-            doc.insert("status".into(), to_value(&outcome.status));
-            doc.insert("data".into(), Value::Object(redactor.redact_entries(outcome.data)));
-            doc.insert("provider_response".into(), redactor.redact_value(outcome.provider_response));
-            // Inserted after redaction on purpose: see `Outcome::url`.
-            doc.insert("url".into(), outcome.url.into());
+            doc.serialize_entry("order_id", &outcome.order_id.map(|id| redactor.redact(&id)))?;
+            doc.serialize_entry("status", &outcome.status)?;
+            doc.serialize_entry("data", &redactor.redact_entries(outcome.data))?;
+            doc.serialize_entry("provider_response", &redactor.redact_value(outcome.provider_response))?;
+            // Written without redaction on purpose: see `Outcome::url`.
+            doc.serialize_entry("url", &outcome.url)?;
         }
         Err(mut error) => {
             // Only the free text: the code is a closed vocabulary that panels branch on.
             error.message = redactor.redact(&error.message);
             error.provider_message = error.provider_message.map(|m| redactor.redact(&m));
-            doc.insert("error".into(), to_value(&error));
+            doc.serialize_entry("error", &error)?;
         }
     }
     let (calls, omitted) = calls.into_parts();
     let calls: Vec<CallRecord> = calls.into_iter().map(|c| c.redacted(redactor)).collect();
-    doc.insert("calls".into(), to_value(&calls));
+    doc.serialize_entry("calls", &calls)?;
     // Only when the log was cut: see `CallLog`.
     if omitted > 0 {
-        doc.insert("calls_omitted".into(), omitted.into());
+        doc.serialize_entry("calls_omitted", &omitted)?;
     }
-    serde_json::to_string(&Value::Object(doc)).unwrap_or_else(|_| internal_error_envelope())
+    doc.end()?;
+    // serde_json writes only valid UTF-8.
+    String::from_utf8(out).map_err(|_| serde::ser::Error::custom("the envelope is not UTF-8"))
 }
 
 /// A fixed answer for when nothing else can be produced (a panic, a failed serialisation).
@@ -277,8 +288,4 @@ pub fn internal_error_envelope() -> String {
         r#""retryable":false,"provider_message":null,"http_status":null},"calls":[]}"#
     )
     .to_owned()
-}
-
-fn to_value<T: Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
 }

@@ -8,6 +8,7 @@
 use std::fmt;
 use std::ops::Range;
 
+use memchr::memmem::Finder;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -54,7 +55,8 @@ impl fmt::Debug for Secret {
 /// keys, error codes, statuses) never passes through here.
 #[derive(Default, Clone)]
 pub struct Redactor {
-    secrets: Vec<String>,
+    /// One searcher per secret, built when the secret is registered rather than per text.
+    secrets: Vec<Finder<'static>>,
 }
 
 impl fmt::Debug for Redactor {
@@ -66,8 +68,8 @@ impl fmt::Debug for Redactor {
 impl Redactor {
     /// Registers a secret; every spelling of it is masked from now on.
     pub fn add(&mut self, secret: &str) {
-        if !secret.is_empty() && !self.secrets.iter().any(|s| s == secret) {
-            self.secrets.push(secret.to_owned());
+        if !secret.is_empty() && !self.secrets.iter().any(|s| s.needle() == secret.as_bytes()) {
+            self.secrets.push(Finder::new(secret).into_owned());
         }
     }
 
@@ -79,18 +81,18 @@ impl Redactor {
         if self.secrets.is_empty() {
             return text.to_owned();
         }
+        // In the text as it is, a match of a UTF-8 secret lies on character boundaries.
         let mut found: Vec<Range<usize>> = Vec::new();
-        if spelling::is_plain(text) {
-            // The common case, without decoding: a UTF-8 match lies on character boundaries.
-            for secret in &self.secrets {
-                found.extend(memchr::memmem::find_iter(text.as_bytes(), secret.as_bytes()).map(|start| start..start + secret.len()));
-            }
-            return mask(text, found);
+        for secret in &self.secrets {
+            found.extend(secret.find_iter(text.as_bytes()).map(|start| start..start + secret.needle().len()));
         }
-        for view in spelling::views(text) {
-            for secret in &self.secrets {
-                for start in memchr::memmem::find_iter(&view.bytes, secret.as_bytes()) {
-                    found.push(view.source(start..start + secret.len()));
+        // The common case needs no decoding: a text without escapes has no other spelling.
+        if !spelling::is_plain(text) {
+            for view in spelling::decoded_views(text) {
+                for secret in &self.secrets {
+                    for start in secret.find_iter(&view.bytes) {
+                        found.push(view.source(start..start + secret.needle().len()));
+                    }
                 }
             }
         }

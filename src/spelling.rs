@@ -17,6 +17,7 @@ pub struct View {
 impl View {
     /// The text as it is. Every byte of a multi-byte character stands for the whole
     /// character, so that a range found in any view falls on character boundaries.
+    #[cfg(test)]
     pub fn raw(text: &str) -> View {
         let mut view = View { bytes: Vec::with_capacity(text.len()), spans: Vec::with_capacity(text.len()) };
         for (start, c) in text.char_indices() {
@@ -34,24 +35,45 @@ impl View {
 
     /// Applies `decoder` to this view, keeping the map back to the original.
     fn decode(&self, decoder: Decoder) -> View {
-        let mut out = View { bytes: Vec::with_capacity(self.bytes.len()), spans: Vec::with_capacity(self.bytes.len()) };
-        let mut i = 0;
-        while i < self.bytes.len() {
-            // Most bytes start no escape: copied as they are, without asking the decoder.
-            if !decoder.trigger().contains(&self.bytes[i]) {
-                out.bytes.push(self.bytes[i]);
-                out.spans.push(self.spans[i]);
-                i += 1;
-                continue;
-            }
-            let (decoded, used) = decoder.step(&self.bytes[i..]);
-            let span = (self.spans[i].0, self.spans[i + used - 1].1);
-            out.bytes.extend_from_slice(&decoded);
-            out.spans.extend(std::iter::repeat_n(span, decoded.len()));
-            i += used;
-        }
-        out
+        decode(&self.bytes, |i| self.spans[i], decoder)
     }
+}
+
+/// The range of the character of `text` that byte `i` belongs to: the original text needs no
+/// span table of its own.
+fn char_span(text: &[u8], i: usize) -> (u32, u32) {
+    let continues = |b: u8| b & 0xC0 == 0x80;
+    let mut start = i;
+    while start > 0 && continues(text[start]) {
+        start -= 1;
+    }
+    let mut end = i + 1;
+    while end < text.len() && continues(text[end]) {
+        end += 1;
+    }
+    (start as u32, end as u32)
+}
+
+/// Decodes `bytes` with `decoder`; `span` gives the range of the original behind each byte.
+fn decode(bytes: &[u8], span: impl Fn(usize) -> (u32, u32), decoder: Decoder) -> View {
+    let mut out = View { bytes: Vec::with_capacity(bytes.len()), spans: Vec::with_capacity(bytes.len()) };
+    let mut i = 0;
+    while i < bytes.len() {
+        // Most bytes start no escape: copied as they are, up to the next byte that may.
+        let next = decoder.next_trigger(&bytes[i..]).map_or(bytes.len(), |at| i + at);
+        out.bytes.extend_from_slice(&bytes[i..next]);
+        out.spans.extend((i..next).map(&span));
+        i = next;
+        if i == bytes.len() {
+            break;
+        }
+        let (decoded, used) = decoder.step(&bytes[i..]);
+        let span = (span(i).0, span(i + used - 1).1);
+        out.bytes.extend_from_slice(decoded.as_slice());
+        out.spans.extend(std::iter::repeat_n(span, decoded.len));
+        i += used;
+    }
+    out
 }
 
 /// One layer of encoding a server may have applied.
@@ -94,18 +116,27 @@ impl Decoder {
 
     /// Whether decoding `text` with this layer could change it.
     pub fn applies_to(self, text: &[u8]) -> bool {
-        text.iter().any(|b| self.trigger().contains(b))
+        self.next_trigger(text).is_some()
+    }
+
+    /// Where the first byte that may start an escape of this layer is.
+    fn next_trigger(self, text: &[u8]) -> Option<usize> {
+        match self.trigger() {
+            [one] => memchr::memchr(*one, text),
+            [one, two] => memchr::memchr2(*one, *two, text),
+            _ => unreachable!("a trigger is one or two bytes"),
+        }
     }
 
     /// Decodes the escape at the start of `input`: the bytes it stands for and how many input
     /// bytes it used. Anything that is not a complete escape stands for itself.
-    fn step(self, input: &[u8]) -> (Vec<u8>, usize) {
+    fn step(self, input: &[u8]) -> (Bytes, usize) {
         let decoded = match self {
             Decoder::Percent | Decoder::Form => percent(self, input),
             Decoder::Json => json(input),
             Decoder::Html => html(input),
         };
-        decoded.unwrap_or_else(|| (vec![input[0]], 1))
+        decoded.unwrap_or_else(|| (Bytes::byte(input[0]), 1))
     }
 }
 
@@ -117,19 +148,38 @@ fn hex(digits: &[u8]) -> Option<u32> {
     u32::from_str_radix(text, 16).ok()
 }
 
-fn percent(decoder: Decoder, input: &[u8]) -> Option<(Vec<u8>, usize)> {
+fn percent(decoder: Decoder, input: &[u8]) -> Option<(Bytes, usize)> {
     match input[0] {
-        b'+' if decoder == Decoder::Form => Some((vec![b' '], 1)),
-        b'%' => Some((vec![hex(input.get(1..3)?)? as u8], 3)),
+        b'+' if decoder == Decoder::Form => Some((Bytes::byte(b' '), 1)),
+        b'%' => Some((Bytes::byte(hex(input.get(1..3)?)? as u8), 3)),
         _ => None,
     }
 }
 
-fn utf8(c: char) -> Vec<u8> {
-    c.encode_utf8(&mut [0; 4]).as_bytes().to_vec()
+/// What one escape stands for: a byte or a character, so never more than four bytes.
+#[derive(Clone, Copy)]
+struct Bytes {
+    buf: [u8; 4],
+    len: usize,
 }
 
-fn json(input: &[u8]) -> Option<(Vec<u8>, usize)> {
+impl Bytes {
+    fn byte(b: u8) -> Bytes {
+        Bytes { buf: [b, 0, 0, 0], len: 1 }
+    }
+
+    fn char(c: char) -> Bytes {
+        let mut buf = [0; 4];
+        let len = c.encode_utf8(&mut buf).len();
+        Bytes { buf, len }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+fn json(input: &[u8]) -> Option<(Bytes, usize)> {
     if input[0] != b'\\' {
         return None;
     }
@@ -145,28 +195,28 @@ fn json(input: &[u8]) -> Option<(Vec<u8>, usize)> {
         b'u' => return json_unicode(input),
         _ => return None,
     };
-    Some((vec![simple], 2))
+    Some((Bytes::byte(simple), 2))
 }
 
 /// `\uXXXX`, or a surrogate pair `\uD83D\uDE00`; a lone surrogate is not decoded.
-fn json_unicode(input: &[u8]) -> Option<(Vec<u8>, usize)> {
+fn json_unicode(input: &[u8]) -> Option<(Bytes, usize)> {
     let unit = |at: usize| -> Option<u32> {
         (input.get(at..at + 2)? == b"\\u").then_some(())?;
         hex(input.get(at + 2..at + 6)?)
     };
     let first = unit(0)?;
     if let Some(c) = char::from_u32(first) {
-        return Some((utf8(c), 6));
+        return Some((Bytes::char(c), 6));
     }
     let second = unit(6).filter(|_| (0xD800..0xDC00).contains(&first))?;
     if !(0xDC00..0xE000).contains(&second) {
         return None;
     }
     let c = char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))?;
-    Some((utf8(c), 12))
+    Some((Bytes::char(c), 12))
 }
 
-fn html(input: &[u8]) -> Option<(Vec<u8>, usize)> {
+fn html(input: &[u8]) -> Option<(Bytes, usize)> {
     if input[0] != b'&' {
         return None;
     }
@@ -189,34 +239,33 @@ fn html(input: &[u8]) -> Option<(Vec<u8>, usize)> {
             char::from_u32(code)?
         }
     };
-    Some((utf8(c), end + 1))
+    Some((Bytes::char(c), end + 1))
 }
 
 /// Whether `text` has no escape any layer decodes: then its raw bytes are its only spelling.
 pub fn is_plain(text: &str) -> bool {
-    LAYERS.iter().all(|layers| !layers[0].applies_to(text.as_bytes()))
+    memchr::memchr3(b'%', b'\\', b'&', text.as_bytes()).is_none() && memchr::memchr(b'+', text.as_bytes()).is_none()
 }
 
-/// Every view of `text` worth searching: the raw text, then each layer combination that
-/// changes it.
-pub fn views(text: &str) -> Vec<View> {
-    let raw = View::raw(text);
+/// Every view of `text` worth searching besides the text itself: each layer combination that
+/// changes it. The text itself is searched as it is, with no view built for it.
+pub fn decoded_views(text: &str) -> Vec<View> {
+    let raw = text.as_bytes();
     let mut views = Vec::new();
     for layers in LAYERS {
-        if !layers[0].applies_to(text.as_bytes()) {
+        if !layers[0].applies_to(raw) {
             continue;
         }
-        let mut view = raw.decode(layers[0]);
+        let mut view = decode(raw, |i| char_span(raw, i), layers[0]);
         for layer in &layers[1..] {
             if layer.applies_to(&view.bytes) {
                 view = view.decode(*layer);
             }
         }
-        if view.bytes != raw.bytes && !views.iter().any(|v: &View| v.bytes == view.bytes) {
+        if view.bytes != raw && !views.iter().any(|v: &View| v.bytes == view.bytes) {
             views.push(view);
         }
     }
-    views.insert(0, raw);
     views
 }
 
@@ -261,9 +310,20 @@ mod tests {
     }
 
     #[test]
-    fn a_text_without_escapes_has_one_view() {
-        assert_eq!(views("plain text, no escapes").len(), 1);
-        assert_eq!(views("50% off").len(), 1);
-        assert!(views("a%20b").len() > 1);
+    fn a_text_without_escapes_has_no_decoded_view() {
+        assert!(decoded_views("plain text, no escapes").is_empty());
+        assert!(decoded_views("50% off").is_empty());
+        assert!(!decoded_views("a%20b").is_empty());
+    }
+
+    #[test]
+    fn decoding_the_text_itself_maps_back_like_decoding_its_raw_view() {
+        for text in ["é%C3%A9 x\\u00e9&amp;😀+", "%", "a&#x2F;b", "é"] {
+            for decoder in [Decoder::Percent, Decoder::Form, Decoder::Json, Decoder::Html] {
+                let direct = decode(text.as_bytes(), |i| char_span(text.as_bytes(), i), decoder);
+                let through_raw = View::raw(text).decode(decoder);
+                assert_eq!((direct.bytes, direct.spans), (through_raw.bytes, through_raw.spans), "{text} {decoder:?}");
+            }
+        }
     }
 }
