@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use common::{call, expect_error, Env};
+use common::{call, expect_error, expect_ok, Env};
 use serde_json::{json, Value};
 
 /// Every fault kind the sandbox injects, by name.
@@ -143,6 +143,7 @@ fn lose_change_answers(env: &Env, kind: &str) {
 fn a_lost_suspend_unsuspend_terminate_or_renew_is_settled_by_the_order_state() {
     let env = Env::new();
     let created = call("create", &env.lb(Some("codeguard"), json!({"domain": "lost.example", "customer_id": "99", "plan_id": "201", "months": 12})));
+    expect_ok(&created);
     let order_id = created["order_id"].as_str().unwrap().to_owned();
     let request = |extra: Value| {
         let mut service = json!({"order_id": order_id, "months": 12});

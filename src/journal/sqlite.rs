@@ -46,7 +46,23 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// Opens (and on first use sets up) the journal. Connections opening a new file at the same
+    /// moment (PHP-FPM workers starting together) can find it locked while another switches it
+    /// to WAL or writes its schema, without SQLite's busy handler being asked: such an attempt is
+    /// repeated, with a short random pause, until `OPEN_WAIT` has passed.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let started = std::time::Instant::now();
+        loop {
+            match Self::open_once(path) {
+                Err(e) if e.busy && started.elapsed() < OPEN_WAIT => {
+                    std::thread::sleep(Duration::from_millis(5 + fastrand::u64(0..20)));
+                }
+                result => return result,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<SqliteStore, StoreError> {
         // NO_MUTEX: a connection is used by one thread only (see `with_store`).
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(error)?;
