@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Condvar, Mutex};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::call_log::CallLog;
 use crate::operation::Operation;
@@ -153,10 +153,12 @@ fn item(index: usize, value: &Value) -> Item {
 
 /// Items for the same provider and endpoint share one concurrency bound.
 fn endpoint_of(request: &Value) -> String {
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_owned();
-    let account = request.get("account").and_then(Value::as_object).cloned().unwrap_or_else(Map::new);
-    let test_mode = account.get("test_mode").and_then(Value::as_bool).unwrap_or(false);
-    format!("{}|{}|{}", text(request.get("provider")), text(account.get("base_url")), test_mode)
+    fn text(v: Option<&Value>) -> &str {
+        v.and_then(Value::as_str).unwrap_or_default()
+    }
+    let account = |key: &str| request.get("account").and_then(|a| a.get(key));
+    let test_mode = account("test_mode").and_then(Value::as_bool).unwrap_or(false);
+    format!("{}|{}|{}", text(request.get("provider")), text(account("base_url")), test_mode)
 }
 
 /// The batch envelope for a batch refused before reading it (NULL, too large, not UTF-8).
