@@ -46,10 +46,10 @@ fn redactor_for(request: &Request) -> Redactor {
         redactor.add_secret(secret);
     }
     // Secrets a panel passes among a product's fields: a sign-up's password, a customer's token.
-    for (key, value) in &request.service.options {
-        if let (true, Some(text)) = (is_secret_parameter(key), value.as_str()) {
-            redactor.add(text);
-        }
+    for (_, value) in request.service.options.iter().filter(|(key, _)| is_secret_parameter(key)) {
+        let mut texts = Vec::new();
+        crate::request::scalars(value, &mut texts);
+        texts.iter().for_each(|text| redactor.add(text));
     }
     redactor
 }

@@ -316,7 +316,7 @@ pub fn peek(text: &str) -> Peek {
 }
 
 /// Every string and number inside `value`, as text.
-fn scalars(value: &Value, out: &mut Vec<String>) {
+pub(crate) fn scalars(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::String(s) => out.push(s.clone()),
         Value::Number(n) => out.push(n.to_string()),

@@ -91,7 +91,7 @@ pub enum Decoder {
 
 /// The layers tried, alone and in the combinations servers produce (a percent-encoded value
 /// inside a JSON string, a JSON fragment in a query string, a value encoded twice).
-pub const LAYERS: [&[Decoder]; 9] = [
+pub const LAYERS: [&[Decoder]; 11] = [
     &[Decoder::Percent],
     &[Decoder::Form],
     &[Decoder::Json],
@@ -101,6 +101,8 @@ pub const LAYERS: [&[Decoder]; 9] = [
     &[Decoder::Percent, Decoder::Json],
     &[Decoder::Percent, Decoder::Percent],
     &[Decoder::Html, Decoder::Percent],
+    &[Decoder::Form, Decoder::Json],
+    &[Decoder::Html, Decoder::Form],
 ];
 
 impl Decoder {

@@ -52,7 +52,15 @@ where
 {
     if stack_room().is_some_and(|room| room < STACK_NEEDED) {
         return std::thread::scope(|scope| {
-            let roomy = std::thread::Builder::new().stack_size(ROOMY_STACK).spawn_scoped(scope, || run_here(tls, request));
+            let roomy = std::thread::Builder::new().stack_size(ROOMY_STACK).spawn_scoped(scope, || {
+                let result = run_here(tls, request);
+                // This thread ends now: its runtime must not wait on its way out for a blocking
+                // task the deadline already gave up on (a host name lookup that hangs).
+                if let Some(local) = LOCAL.with(|cell| cell.borrow_mut().take()) {
+                    local.runtime.shutdown_background();
+                }
+                result
+            });
             match roomy.map(|thread| thread.join()) {
                 Ok(Ok(result)) => result,
                 Ok(Err(panic)) => std::panic::resume_unwind(panic),

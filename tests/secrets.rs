@@ -113,7 +113,9 @@ fn spellings(secret: &str) -> Vec<String> {
         })
         .collect();
     let form_lower_hex = form.split('%').enumerate().map(|(i, part)| if i == 0 { part.to_owned() } else { format!("%{}{}", part[..2].to_lowercase(), &part[2..]) }).collect();
-    let mut all = vec![secret.to_owned(), percent_all(true), percent_all(false), form.clone(), form_lower_hex, unicode_all(true), unicode_all(false), php];
+    // PHP's JSON, form-encoded again (a JSON body sent back as a form or query value).
+    let form_of_php: String = url::form_urlencoded::byte_serialize(php.as_bytes()).collect();
+    let mut all = vec![secret.to_owned(), percent_all(true), percent_all(false), form.clone(), form_lower_hex, unicode_all(true), unicode_all(false), php, form_of_php];
     // Mixed: every other byte encoded, hex in alternating case.
     let mixed: String = secret
         .bytes()

@@ -17,6 +17,10 @@ use serde_json::{json, Value};
 /// child's own deadline, so only a child that hangs reaches it.
 const CHILD_LIMIT: Duration = Duration::from_secs(60);
 
+/// The tests of this file run one at a time: a fork while another test's thread holds a lock
+/// would leave the child blocked on it, failing for a reason that is not the library's.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Runs `body` in a forked child of this (multi-threaded) process and tells whether it
 /// returned true. The child never returns into the test harness, and a child still running
 /// after `CHILD_LIMIT` is killed and counted as a failure.
@@ -66,6 +70,7 @@ fn ok_or_describe(envelope: &Value) -> Result<(), String> {
 
 #[test]
 fn a_child_forked_after_a_call_makes_its_own_calls() {
+    let _one_at_a_time = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let env = Env::new();
     let customer = env.first_customer();
     let mut request = env.lb(Some("customer"), json!({"customer_id": customer, "reason": "fork test"}));
@@ -128,6 +133,7 @@ impl HeldToken {
 
 #[test]
 fn a_child_forked_while_a_token_is_fetched_fetches_its_own() {
+    let _one_at_a_time = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let api = HeldToken::start();
     let held = api.start_held_call();
     let request = api.request(10_000);
@@ -139,6 +145,7 @@ fn a_child_forked_while_a_token_is_fetched_fetches_its_own() {
 
 #[test]
 fn a_caller_waiting_for_a_shared_token_fetch_keeps_its_own_deadline() {
+    let _one_at_a_time = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let api = HeldToken::start();
     let held = api.start_held_call();
     // Same account, so it waits for the fetch in flight rather than starting its own; but

@@ -21,6 +21,7 @@ mod location;
 pub mod renewal;
 mod sqlite;
 
+use crate::per_process::Epoch;
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -114,7 +115,8 @@ pub trait Store {
 
 /// This thread's connection, with the process and file it was opened for.
 struct Open {
-    pid: u32,
+    /// The process and fork the connection belongs to (a pid alone can repeat).
+    epoch: Epoch,
     path: PathBuf,
     store: Box<dyn Store>,
 }
@@ -126,19 +128,19 @@ thread_local! {
 }
 
 /// Runs `work` on this thread's connection to the journal, opening it first. A connection is
-/// never used across `fork()`: a child process (another pid) opens its own, and the inherited
+/// never used across `fork()`: a child process opens its own, and the inherited
 /// one is left untouched, since closing it could disturb the parent's locks.
 pub(crate) fn with_store<T>(work: impl FnOnce(&mut dyn Store) -> Result<T, StoreError>) -> Result<T, Error> {
     let path = location::resolve().map_err(|reason| unavailable(None, &reason))?;
-    let pid = std::process::id();
+    let epoch = Epoch::now();
     STORE.with(|cell| {
         let mut slot = cell.borrow_mut();
-        if slot.as_ref().is_some_and(|open| open.pid != pid) {
+        if slot.as_ref().is_some_and(|open| open.epoch != epoch) {
             std::mem::forget(slot.take());
         }
         if slot.as_ref().is_none_or(|open| open.path != path) {
             let store = sqlite::SqliteStore::open(&path).map_err(|e| unavailable(Some(&path), &e.message))?;
-            *slot = Some(Open { pid, path: path.clone(), store: Box::new(store) });
+            *slot = Some(Open { epoch, path: path.clone(), store: Box::new(store) });
         }
         let open = slot.as_mut().expect("opened above");
         work(open.store.as_mut()).map_err(|e| failed(&open.path, e))

@@ -75,8 +75,8 @@ impl SqliteStore {
         if version > SCHEMA_VERSION {
             return Err(StoreError { message: "the file was written by a newer hostprov".into(), busy: false });
         }
-        conn.execute_batch(SCHEMA).map_err(error)?;
         if version < SCHEMA_VERSION {
+            conn.execute_batch(SCHEMA).map_err(error)?;
             conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(error)?;
         }
         Ok(SqliteStore { conn })

@@ -74,7 +74,7 @@ fn add_edition(data: &mut Map<String, Value>, product: &OrderProduct, product_ke
     }
 }
 
-fn status_value(status: Status) -> Value {
+pub(super) fn status_value(status: Status) -> Value {
     serde_json::to_value(status).unwrap_or_default()
 }
 

@@ -20,7 +20,7 @@ use crate::response::{Error, ErrorCode, Outcome, Status};
 /// Runs `operation` on an order of `product`, its edition and family options checked first, so
 /// that a bad option sends nothing.
 pub fn perform(api: &mut Api, product: &'static OrderProduct, operation: Operation) -> Result<Outcome, Error> {
-    let spec = product.operations.iter().find(|s| s.operation == operation).ok_or_else(super::missing_handler)?;
+    let spec = api.call.product.and_then(|p| p.operation(operation)).ok_or_else(super::missing_handler)?;
     let target = options::target(product, spec, &api.service().options)?;
     match operation {
         Operation::Create => create(api, &target),
@@ -145,10 +145,7 @@ fn existing_order(api: &mut Api, target: &Target) -> Result<Option<Outcome>, Err
     let filter = search::Filter { domain: Some(&domain), customer_id: Some(&customer_id), order_id: None };
     let found = search::orders(api, target, &filter)?;
     for candidate in found.iter().rev().filter(|order| !order.is_deleted()) {
-        let order = match target.product.calls {
-            Calls::Complete => details::fetch(api, target, &candidate.order_id.to_string())?,
-            Calls::ConfirmedOnly => details::from_search(candidate, target.product),
-        };
+        let order = order_from(api, target, candidate)?;
         let text = |key: &str| order.data.get(key).and_then(Value::as_str);
         let same_plan = match (text("plan_id"), &plan_id) {
             (Some(theirs), Some(ours)) => theirs == ours.0,
@@ -179,6 +176,14 @@ fn live_order(api: &mut Api, target: &Target, order_id: &str) -> Result<Option<O
 
 pub fn reconciled(found: Outcome) -> Outcome {
     found.data("reconciled", true)
+}
+
+/// A search record's order in full: its `details.json` where the product has one.
+fn order_from(api: &mut Api, target: &Target, found: &search::Found) -> Result<Outcome, Error> {
+    match target.product.calls {
+        Calls::Complete => details::fetch(api, target, &found.order_id.to_string()),
+        Calls::ConfirmedOnly => Ok(details::from_search(found, target.product)),
+    }
 }
 
 /// The order as the product's calls can read it: `details.json`, or its `search.json` record.

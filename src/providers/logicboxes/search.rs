@@ -94,7 +94,7 @@ pub fn every_record<T>(
 }
 
 fn matches(order: &Found, filter: &Filter) -> bool {
-    let domain_ok = filter.domain.is_none_or(|wanted| order.domain.as_deref().is_none_or(|d| d.eq_ignore_ascii_case(wanted)));
+    let domain_ok = filter.domain.is_none_or(|wanted| order.domain.as_deref().is_some_and(|d| d.eq_ignore_ascii_case(wanted)));
     let customer_ok = filter.customer_id.is_none_or(|c| order.customer_id.as_deref() == Some(c));
     let order_ok = filter.order_id.is_none_or(|id| order.order_id.to_string() == id);
     domain_ok && customer_ok && order_ok

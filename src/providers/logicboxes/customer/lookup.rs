@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 
 use super::super::api::{self, Api};
-use super::super::details::{epoch_to_rfc3339, status_of};
+use super::super::details::{epoch_to_rfc3339, status_of, status_value};
 use super::super::search;
 use super::form;
 use crate::http::Safety;
@@ -137,8 +137,8 @@ pub fn customer_outcome(body: Value) -> Option<Outcome> {
     put("name", text("name"));
     put("company", text("company"));
     put("country", text("country"));
-    put("status", status.and_then(|s| serde_json::to_value(s).ok()).and_then(|v| v.as_str().map(str::to_owned)));
-    put("created_at", body.get("creationdt").and_then(epoch_to_rfc3339));
+    data.insert("status".into(), status.map_or(Value::Null, status_value));
+    data.insert("created_at".into(), body.get("creationdt").and_then(epoch_to_rfc3339).map_or(Value::Null, Value::String));
     Some(Outcome { status, data, provider_response: body, ..Outcome::default() })
 }
 
