@@ -1,6 +1,6 @@
 //! The benchmarks' raw floor: the very HTTPS requests the panel modules send, from the smallest
-//! client that keeps its connection alive (reqwest's async client driven on the calling thread,
-//! rustls, nothing else). What hostprov adds on top of a round trip is measured against this.
+//! client that keeps its connection alive (ureq's blocking client with its own rustls
+//! connector, the CA as its only root; nothing else). What hostprov adds on top of a round trip is measured against this.
 //!
 //! `cargo bench --bench floor -- PLAN.json` (scripts/bench.sh builds it and benches/bench.py runs
 //! it). The plan names the CA to trust, a number of warm-up requests and the requests themselves;
@@ -9,6 +9,7 @@
 
 use std::time::Instant;
 
+use rustls_pki_types::pem::PemObject;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -38,18 +39,18 @@ fn cpu_micros() -> u64 {
     micros(usage.ru_utime) + micros(usage.ru_stime)
 }
 
-async fn send(client: &reqwest::Client, exchange: &Exchange) {
-    let method = reqwest::Method::from_bytes(exchange.method.as_bytes()).expect("an HTTP method");
-    let mut request = client.request(method, &exchange.url);
+fn send(agent: &ureq::Agent, exchange: &Exchange) {
+    let mut request = ureq::http::Request::builder().method(exchange.method.as_str()).uri(&exchange.url);
     for (name, value) in &exchange.headers {
         request = request.header(name, value);
     }
-    if let Some(body) = &exchange.body {
-        request = request.header("Content-Type", "application/x-www-form-urlencoded").body(body.clone());
+    let mut response = match &exchange.body {
+        Some(body) => agent.run(request.header("Content-Type", "application/x-www-form-urlencoded").body(body.as_bytes()).expect("a request")),
+        None => agent.run(request.body(()).expect("a request")),
     }
-    let response = request.send().await.expect("the sandbox answers");
+    .expect("the sandbox answers");
     let status = response.status();
-    let body = response.bytes().await.expect("the whole body");
+    let body = response.body_mut().read_to_vec().expect("the whole body");
     assert!(status.is_success(), "{} {} answered {status}: {}", exchange.method, exchange.url, String::from_utf8_lossy(&body));
 }
 
@@ -57,9 +58,12 @@ fn main() {
     let path = std::env::args().skip(1).find(|a| !a.starts_with("--")).expect("usage: floor PLAN.json");
     let plan: Plan = serde_json::from_str(&std::fs::read_to_string(&path).expect("the plan file")).expect("a plan");
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let ca = reqwest::Certificate::from_pem(&std::fs::read(&plan.ca_file).expect("the CA file")).expect("a PEM certificate");
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
-    let client = reqwest::Client::builder().tls_backend_rustls().tls_certs_only([ca]).no_proxy().build().expect("a client");
+    let pem = std::fs::read(&plan.ca_file).expect("the CA file");
+    let roots: Vec<_> = rustls_pki_types::CertificateDer::pem_slice_iter(&pem)
+        .map(|der| ureq::tls::Certificate::from_der(der.expect("a PEM certificate").as_ref()).to_owned())
+        .collect();
+    let tls = ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&roots)).build();
+    let agent: ureq::Agent = ureq::Agent::config_builder().tls_config(tls).http_status_as_error(false).proxy(None).build().into();
 
     let (warmup, measured) = plan.requests.split_at(plan.warmup.min(plan.requests.len()));
     let timed = |exchanges: &[Exchange]| -> Vec<u64> {
@@ -67,7 +71,7 @@ fn main() {
             .iter()
             .map(|exchange| {
                 let started = Instant::now();
-                runtime.block_on(send(&client, exchange));
+                send(&agent, exchange);
                 started.elapsed().as_micros() as u64
             })
             .collect()

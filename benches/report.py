@@ -173,8 +173,8 @@ def report(hp: Any, sizes: Sizes, cells, batches, reads, throughput, ffi, starte
         "- **hostprov via PHP FFI** (`benches/php/hostprov.php`): `php-ext-example/src/HostProv.php` over the release",
         "  library, `account.ca_cert_pem` set to the sandbox's CA; the time includes encoding the request and",
         "  decoding the whole envelope in PHP.",
-        "- **raw floor** (`benches/floor.rs`): the same HTTP requests from reqwest's async client on the calling",
-        "  thread (rustls, one kept-alive connection), reading the body and nothing else.",
+        "- **raw floor** (`benches/floor.rs`): the same HTTP requests from ureq's blocking client with its own",
+        "  rustls connector (one kept-alive connection), reading the body and nothing else.",
         "",
         f"Total run time: {time.time() - started:.0f} s.",
     ]

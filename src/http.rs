@@ -1,10 +1,9 @@
-//! The one place that talks HTTP: a process-wide pooled client, the call's deadline, the retry
-//! policy, and the `calls` log.
+//! The one place that talks HTTP: the call's deadline, the retry policy, and the `calls` log,
+//! over the calling thread's keep-alive connections ([`crate::transport`]).
 //!
-//! reqwest's own errors carry the full URL (api key included), so none of their text is ever
-//! shown: errors are classified here and described in our own words.
+//! No HTTP library's error text is ever shown (it may carry the full URL, api key included):
+//! how far an exchange got decides what its failure means, described here in our own words.
 
-use std::error::Error as StdError;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,6 +13,7 @@ use url::Url;
 use crate::call_log::CallLog;
 use crate::response::{CallRecord, Error, ErrorCode};
 use crate::secret::{is_secret_parameter, Redactor, MASK};
+use crate::transport::{Outgoing, Stopped};
 
 pub use crate::transport::CONNECT_TIMEOUT;
 /// At most this many attempts of one exchange, whatever the policy.
@@ -196,61 +196,50 @@ impl Session {
         let url = with_query(&exchange.url, &exchange.query, false);
         let form_body = exchange.form.as_ref().map(|pairs| encode_pairs(pairs, false));
         let mut record = CallRecord {
+            masked_by: 0,
             method: exchange.method.as_str(),
-            url: with_query(&exchange.url, &exchange.query, true).into(),
+            url: with_query(&exchange.url, &exchange.query, true),
             status: None,
             elapsed_ms: 0,
             request: exchange.form.as_ref().map(|pairs| encode_pairs(pairs, true)),
             response: None,
             error: None,
         };
-        if LOOPBACK_ONLY.load(std::sync::atomic::Ordering::SeqCst) && !is_loopback(&url) {
-            let error = TransportError { failure: Failure::NotSent, message: "This process may only reach loopback hosts.".into() };
+        let refusal = if LOOPBACK_ONLY.load(std::sync::atomic::Ordering::SeqCst) && !is_loopback(&exchange.url) {
+            Some(TransportError { failure: Failure::NotSent, message: "This process may only reach loopback hosts.".into() })
+        } else if remaining.is_zero() {
+            Some(self.deadline_passed())
+        } else {
+            None
+        };
+        if let Some(error) = refusal {
             record.error = Some(error.message.clone());
-            self.calls.push(record);
-            return Err(error);
-        }
-        if remaining.is_zero() {
-            let error = self.deadline_passed();
-            record.error = Some(error.message.clone());
-            self.calls.push(record);
+            self.calls.push(record, &self.redactor);
             return Err(error);
         }
 
         let started = Instant::now();
-        let method = match exchange.method {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Put => reqwest::Method::PUT,
-            Method::Delete => reqwest::Method::DELETE,
+        let outgoing = Outgoing {
+            method: exchange.method.as_str(),
+            url: &url,
+            headers: &exchange.headers,
+            form: form_body.as_deref(),
+            timeout: remaining,
+            max_body: MAX_BODY_BYTES,
         };
-        let headers = exchange.headers.clone();
-        let sent = crate::transport::run(&self.tls, |client| async move {
-            let mut builder = client.request(method, url).timeout(remaining);
-            for (name, value) in headers {
-                builder = builder.header(name, value);
-            }
-            if let Some(body) = form_body {
-                builder = builder.header("content-type", "application/x-www-form-urlencoded").body(body);
-            }
-            let response = builder.send().await.map_err(Lost::Sending)?;
-            let status = response.status().as_u16();
-            let body = read_body(response).await?;
-            Ok::<_, Lost>(Reply { status, body })
-        });
-        let result = match sent {
-            Ok(answer) => answer.map_err(|lost| self.classify(lost)),
-            Err(unavailable) => Err(TransportError { failure: Failure::NotSent, message: format!("hostprov could not send the request: {unavailable}.") }),
+        let result = match crate::transport::exchange(&self.tls, &outgoing) {
+            Ok(incoming) => Ok(Reply { status: incoming.status, body: text_of(incoming.body) }),
+            Err(stopped) => Err(self.describe(stopped)),
         };
         record.elapsed_ms = started.elapsed().as_millis() as u64;
         match &result {
             Ok(reply) => {
                 record.status = Some(reply.status);
-                record.response = Some(self.redactor.redact(truncate(&reply.body, MAX_LOGGED_BODY)));
+                record.response = Some(truncate(&reply.body, MAX_LOGGED_BODY).to_owned());
             }
             Err(e) => record.error = Some(e.message.clone()),
         }
-        self.calls.push(record);
+        self.calls.push(record, &self.redactor);
         result
     }
 
@@ -262,39 +251,23 @@ impl Session {
         }
     }
 
-    fn classify(&self, lost: Lost) -> TransportError {
-        match lost {
-            Lost::TooLarge => TransportError {
-                failure: Failure::AnswerLost,
-                message: format!("The provider's answer was larger than {MAX_BODY_BYTES} bytes and was not read."),
-            },
-            Lost::Sending(e) if is_tls_failure(&e) => TransportError {
-                failure: Failure::Tls,
-                message: "The provider's TLS certificate was not trusted; check the endpoint or add its CA in account.ca_cert_pem.".into(),
-            },
-            // A request that could not even be built was never sent.
-            Lost::Sending(e) if e.is_connect() || e.is_builder() => TransportError {
-                failure: Failure::NotSent,
-                message: "Could not connect to the provider; check the endpoint and the network.".into(),
-            },
-            Lost::Sending(e) | Lost::Reading(e) if e.is_timeout() => self.deadline_passed(),
-            Lost::Sending(_) => TransportError {
-                failure: Failure::AnswerLost,
-                message: "The connection to the provider broke before its answer arrived.".into(),
-            },
-            Lost::Reading(_) => TransportError {
-                failure: Failure::AnswerLost,
-                message: "The connection to the provider broke while its answer was being read.".into(),
-            },
-        }
+    /// An exchange that stopped, in the envelope's words.
+    fn describe(&self, stopped: Stopped) -> TransportError {
+        let (failure, message) = match stopped {
+            Stopped::TooLarge => (Failure::AnswerLost, format!("The provider's answer was larger than {MAX_BODY_BYTES} bytes and was not read.")),
+            Stopped::Tls => (Failure::Tls, "The provider's TLS certificate was not trusted; check the endpoint or add its CA in account.ca_cert_pem.".into()),
+            Stopped::NotSent => (Failure::NotSent, "Could not connect to the provider; check the endpoint and the network.".into()),
+            Stopped::Timeout => return self.deadline_passed(),
+            Stopped::Broke { answering: false } => (Failure::AnswerLost, "The connection to the provider broke before its answer arrived.".into()),
+            Stopped::Broke { answering: true } => (Failure::AnswerLost, "The connection to the provider broke while its answer was being read.".into()),
+        };
+        TransportError { failure, message }
     }
 }
 
-/// Why an exchange under way produced no answer, before it is put in the envelope's words.
-enum Lost {
-    Sending(reqwest::Error),
-    Reading(reqwest::Error),
-    TooLarge,
+/// A body as text; bytes that are not UTF-8 are replaced, not refused.
+fn text_of(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Form-encodes pairs; `masked` writes `***` for every secret parameter, for the log.
@@ -306,42 +279,14 @@ fn encode_pairs(pairs: &[(String, String)], masked: bool) -> String {
     out.finish()
 }
 
-fn with_query(base: &Url, pairs: &[(String, String)], masked: bool) -> Url {
-    let mut url = base.clone();
+/// The URL with its query, as text: the transport parses it once, and the log needs no more.
+fn with_query(base: &Url, pairs: &[(String, String)], masked: bool) -> String {
+    let mut url = base.as_str().to_owned();
     if !pairs.is_empty() {
-        url.set_query(Some(&encode_pairs(pairs, masked)));
+        url.push('?');
+        url.push_str(&encode_pairs(pairs, masked));
     }
     url
-}
-
-async fn read_body(mut response: reqwest::Response) -> Result<String, Lost> {
-    if response.content_length().is_some_and(|length| length > MAX_BODY_BYTES) {
-        return Err(Lost::TooLarge);
-    }
-    let mut bytes = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(Lost::Reading)? {
-        if (bytes.len() + chunk.len()) as u64 > MAX_BODY_BYTES {
-            return Err(Lost::TooLarge);
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
-}
-
-/// Whether a certificate problem is behind the error, however deeply hyper and tokio wrapped it
-/// (an `io::Error` inside an `io::Error` hides its cause from `source()`).
-fn is_tls_failure(e: &reqwest::Error) -> bool {
-    fn caused_by_tls(err: &(dyn StdError + 'static)) -> bool {
-        if err.downcast_ref::<rustls::Error>().is_some() {
-            return true;
-        }
-        let wrapped = err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref());
-        if wrapped.is_some_and(|inner| caused_by_tls(inner)) {
-            return true;
-        }
-        err.source().is_some_and(caused_by_tls)
-    }
-    e.source().is_some_and(caused_by_tls)
 }
 
 fn truncate(text: &str, max: usize) -> &str {

@@ -45,19 +45,27 @@ pub struct Scan {
 
 /// Scans `text` once for its nesting and its arrays, without recursing.
 pub fn scan(text: &str, limit: usize) -> Scan {
-    let (mut depth, mut in_string, mut escaped, mut has_arrays) = (0usize, false, false, false);
-    for byte in text.bytes() {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let bytes = text.as_bytes();
+    let (mut depth, mut has_arrays, mut at) = (0usize, false, 0usize);
+    while at < bytes.len() {
+        let byte = bytes[at];
+        at += 1;
         match byte {
-            b'"' => in_string = true,
+            // A string is skipped whole, escape by escape: a long value (a PEM certificate)
+            // costs a few searches, not a step per byte.
+            b'"' => loop {
+                match memchr::memchr2(b'"', b'\\', &bytes[at..]) {
+                    Some(found) if bytes[at + found] == b'\\' => at = (at + found + 2).min(bytes.len()),
+                    Some(found) => {
+                        at += found + 1;
+                        break;
+                    }
+                    None => {
+                        at = bytes.len();
+                        break;
+                    }
+                }
+            },
             b'[' | b'{' => {
                 has_arrays |= byte == b'[';
                 depth += 1;

@@ -197,18 +197,26 @@ pub struct CallRecord {
     pub request: Option<String>,
     pub response: Option<String>,
     pub error: Option<String>,
+    /// How many of the call's secrets the texts above were masked with (see
+    /// [`CallRecord::mask`]).
+    #[serde(skip)]
+    pub masked_by: usize,
 }
 
 impl CallRecord {
-    fn redacted(self, redactor: &Redactor) -> CallRecord {
-        let text = |t: Option<String>| t.map(|t| redactor.redact(&t));
-        CallRecord {
-            url: redactor.redact(&self.url),
-            request: text(self.request),
-            response: text(self.response),
-            error: text(self.error),
-            ..self
+    /// Masks the record's texts with the secrets `redactor` knows beyond those it was masked
+    /// with already. A record is masked when it is logged, and again in the envelope only for
+    /// the secrets learnt after it (a login token): secrets are only ever added, and the
+    /// envelope's redactor is the one the call's records were masked with, grown.
+    pub fn mask(&mut self, redactor: &Redactor) {
+        let first = self.masked_by;
+        if first >= redactor.len() {
+            return;
         }
+        let mask = |text: &mut String| redactor.mask_since(first, text);
+        mask(&mut self.url);
+        [&mut self.request, &mut self.response, &mut self.error].into_iter().flatten().for_each(mask);
+        self.masked_by = redactor.len();
     }
 }
 
@@ -244,7 +252,8 @@ pub fn envelope(
 /// a JSON document first.
 fn write(subject: &Subject, result: Result<Outcome, Error>, calls: CallLog, redactor: &Redactor) -> Result<String, serde_json::Error> {
     let echo = |text: &Option<String>| text.as_deref().map(|t| printable(&redactor.redact(t)));
-    let mut out = Vec::with_capacity(512);
+    // Most envelopes fit: growing the buffer would copy it on the way.
+    let mut out = Vec::with_capacity(4096);
     let mut serializer = serde_json::Serializer::new(&mut out);
     let mut doc = serializer.serialize_map(None)?;
     doc.serialize_entry("ok", &result.is_ok())?;
@@ -268,8 +277,8 @@ fn write(subject: &Subject, result: Result<Outcome, Error>, calls: CallLog, reda
             doc.serialize_entry("error", &error)?;
         }
     }
-    let (calls, omitted) = calls.into_parts();
-    let calls: Vec<CallRecord> = calls.into_iter().map(|c| c.redacted(redactor)).collect();
+    let (mut calls, omitted) = calls.into_parts();
+    calls.iter_mut().for_each(|c| c.mask(redactor));
     doc.serialize_entry("calls", &calls)?;
     // Only when the log was cut: see `CallLog`.
     if omitted > 0 {

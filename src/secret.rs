@@ -77,45 +77,91 @@ impl Redactor {
         self.add(secret.expose());
     }
 
+    /// How many secrets are known: a text masked when there were `n` needs only the secrets
+    /// from `n` on later (see [`Redactor::redact_since`]), since secrets are only ever added.
+    pub fn len(&self) -> usize {
+        self.secrets.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.secrets.is_empty()
+    }
+
     pub fn redact(&self, text: &str) -> String {
-        if self.secrets.is_empty() {
-            return text.to_owned();
+        self.redact_since(0, text)
+    }
+
+    /// Masks the secrets registered from the `first`-th on.
+    pub fn redact_since(&self, first: usize, text: &str) -> String {
+        match self.masked(self.secrets.get(first..).unwrap_or_default(), text) {
+            Some(masked) => masked,
+            None => text.to_owned(),
+        }
+    }
+
+    /// Masks, in place, the secrets registered from the `first`-th on: a text that holds none
+    /// is neither copied nor rewritten.
+    pub fn mask_since(&self, first: usize, text: &mut String) {
+        if let Some(masked) = self.masked(self.secrets.get(first..).unwrap_or_default(), text) {
+            *text = masked;
+        }
+    }
+
+    /// The text with `secrets` masked; `None` when none of them occurs in it.
+    fn masked(&self, secrets: &[Finder<'static>], text: &str) -> Option<String> {
+        // No decoding makes a text longer, so a text shorter than every secret holds none in
+        // any spelling: most of a provider's values (ids, statuses, flags) are skipped here.
+        if secrets.iter().all(|secret| secret.needle().len() > text.len()) {
+            return None;
         }
         // In the text as it is, a match of a UTF-8 secret lies on character boundaries.
         let mut found: Vec<Range<usize>> = Vec::new();
-        for secret in &self.secrets {
+        for secret in secrets {
             found.extend(secret.find_iter(text.as_bytes()).map(|start| start..start + secret.needle().len()));
         }
         // The common case needs no decoding: a text without escapes has no other spelling.
         if !spelling::is_plain(text) {
             for view in spelling::decoded_views(text) {
-                for secret in &self.secrets {
+                for secret in secrets {
                     for start in secret.find_iter(&view.bytes) {
                         found.push(view.source(start..start + secret.needle().len()));
                     }
                 }
             }
         }
-        mask(text, found)
+        (!found.is_empty()).then(|| mask(text, found))
     }
 
     /// Redacts every string of a JSON document, keys included: a provider's answer may carry
     /// a secret anywhere.
-    pub fn redact_value(&self, value: Value) -> Value {
+    pub fn redact_value(&self, mut value: Value) -> Value {
+        self.redact_value_in_place(&mut value);
+        value
+    }
+
+    /// As [`Redactor::redact_value`], changing only what holds a secret: an answer without one
+    /// (nearly every answer) is read once and neither copied nor rebuilt.
+    fn redact_value_in_place(&self, value: &mut Value) {
         if self.secrets.is_empty() {
-            return value;
+            return;
         }
         match value {
-            Value::String(s) => Value::String(self.redact(&s)),
-            Value::Array(items) => Value::Array(items.into_iter().map(|v| self.redact_value(v)).collect()),
-            Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (self.redact(&k), self.redact_value(v))).collect()),
-            other => other,
+            Value::String(s) => self.mask_since(0, s),
+            Value::Array(items) => items.iter_mut().for_each(|v| self.redact_value_in_place(v)),
+            Value::Object(map) => {
+                map.values_mut().for_each(|v| self.redact_value_in_place(v));
+                if map.keys().any(|k| self.masked(&self.secrets, k).is_some()) {
+                    *map = std::mem::take(map).into_iter().map(|(k, v)| (self.redact(&k), v)).collect();
+                }
+            }
+            _ => {}
         }
     }
 
     /// Redacts the values of a map whose keys are ours (the envelope's `data`).
-    pub fn redact_entries(&self, map: Map<String, Value>) -> Map<String, Value> {
-        map.into_iter().map(|(k, v)| (k, self.redact_value(v))).collect()
+    pub fn redact_entries(&self, mut map: Map<String, Value>) -> Map<String, Value> {
+        map.values_mut().for_each(|v| self.redact_value_in_place(v));
+        map
     }
 }
 

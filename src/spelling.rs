@@ -116,9 +116,20 @@ impl Decoder {
         }
     }
 
-    /// Whether decoding `text` with this layer could change it.
+    /// Whether decoding `text` with this layer changes it: some trigger byte starts a whole
+    /// escape. A query string's `&` that starts no character reference leaves the HTML view
+    /// equal to the text, so it is not built.
     pub fn applies_to(self, text: &[u8]) -> bool {
-        self.next_trigger(text).is_some()
+        let mut at = 0;
+        while let Some(found) = self.next_trigger(&text[at..]) {
+            let start = at + found;
+            let (decoded, used) = self.step(&text[start..]);
+            if used > 1 || decoded.as_slice() != &text[start..start + 1] {
+                return true;
+            }
+            at = start + 1;
+        }
+        false
     }
 
     /// Where the first byte that may start an escape of this layer is.

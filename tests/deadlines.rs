@@ -6,7 +6,7 @@ mod common;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::{call, expect_error};
@@ -48,17 +48,6 @@ fn request(url: &str, timeout_ms: u64) -> Value {
     })
 }
 
-/// Threads of the HTTP stack (reqwest's runtime, tokio's pools): other tests in this binary
-/// start and stop threads of their own concurrently, so only these are counted.
-fn threads_now() -> usize {
-    let tasks = std::fs::read_dir("/proc/self/task").unwrap();
-    tasks
-        .flatten()
-        .filter_map(|t| std::fs::read_to_string(t.path().join("comm")).ok())
-        .filter(|name| name.starts_with("reqwest") || name.starts_with("tokio"))
-        .count()
-}
-
 /// Runs `operation` and checks it answered within the deadline plus one second.
 fn within_deadline(operation: &str, url: &str, timeout_ms: u64) -> Value {
     let started = Instant::now();
@@ -70,23 +59,48 @@ fn within_deadline(operation: &str, url: &str, timeout_ms: u64) -> Value {
 }
 
 /// Accepts connections and holds them open without a word, on one thread.
-fn silent_server() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in listener.incoming().flatten() {
-            held.push(stream);
-        }
-    });
-    url
+struct SilentServer {
+    url: String,
+    held: Arc<Mutex<Vec<TcpStream>>>,
+}
+
+impl SilentServer {
+    fn start() -> SilentServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let held = Arc::new(Mutex::new(Vec::new()));
+        let keep = held.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                stream.set_nonblocking(true).unwrap();
+                keep.lock().unwrap().push(stream);
+            }
+        });
+        SilentServer { url, held }
+    }
+
+    /// Connections the client has not closed: a request the deadline cut short must not leave
+    /// its connection open, nor in a pool where a later request could read the late answer.
+    fn still_open(&self) -> usize {
+        let closed = |mut stream: &TcpStream| {
+            let mut buf = [0u8; 4096];
+            // The request the server never answered is read first; then the end, if it came.
+            loop {
+                match stream.read(&mut buf) {
+                    Ok(0) => return true,
+                    Ok(_) => continue,
+                    Err(_) => return false,
+                }
+            }
+        };
+        self.held.lock().unwrap().iter().filter(|stream| !closed(stream)).count()
+    }
 }
 
 #[test]
 fn a_server_that_never_answers_costs_no_more_than_the_deadline() {
-    let url = silent_server();
-    within_deadline("details", &url, 300); // the first call starts the shared client
-    let threads_before = threads_now();
+    let server = SilentServer::start();
+    let url = server.url.clone();
     let read = within_deadline("details", &url, 800);
     expect_error(&read, "timeout");
     let change = within_deadline("suspend", &url, 800);
@@ -99,7 +113,8 @@ fn a_server_that_never_answers_costs_no_more_than_the_deadline() {
     assert!(error["message"].as_str().unwrap().contains("same request and idempotency_key"), "{error}");
     assert!(create["calls"].as_array().unwrap().iter().all(|c| c["method"] == "GET"), "{create:#}");
     std::thread::sleep(Duration::from_millis(200));
-    assert!(threads_now() <= threads_before, "calls left threads behind: {threads_before} → {}", threads_now());
+    assert!(server.held.lock().unwrap().len() >= 3, "each call connected");
+    assert_eq!(server.still_open(), 0, "calls cut off by their deadline left connections open");
 }
 
 #[test]

@@ -1,17 +1,31 @@
-//! HTTP clients are kept per set of trusted roots, not per text: each client has a runtime
-//! thread and its own connections, so a panel sending endless spellings of `ca_cert_pem` (or
-//! endless different roots) must not grow the process.
+//! HTTP clients are kept per set of trusted roots, not per text: each client keeps connections
+//! of its own, so a panel sending endless spellings of `ca_cert_pem` (or endless different
+//! roots) must neither open a connection per spelling nor keep one per root.
 
 mod common;
 
-use common::loopback::{serve, Answer, Server};
-use common::{call, expect_error};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{call, Env};
 use serde_json::{json, Value};
 
-/// Runtime threads of reqwest's clients in this process: one per live client.
-fn client_threads() -> usize {
-    let tasks = std::fs::read_dir("/proc/self/task").unwrap();
-    tasks.flatten().filter_map(|t| std::fs::read_to_string(t.path().join("comm")).ok()).filter(|name| name.starts_with("reqwest")).count()
+/// Open (established) TCP connections on this machine to `port`, from the kernel's table: the
+/// library's kept-alive connections to a sandbox of this test.
+fn connections_to(port: u16) -> usize {
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap();
+    table
+        .lines()
+        .skip(1)
+        .filter(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let remote_port = fields[2].rsplit(':').next().and_then(|hex| u16::from_str_radix(hex, 16).ok());
+            fields[3] == "01" && remote_port == Some(port)
+        })
+        .count()
 }
 
 fn new_ca_pem() -> String {
@@ -21,26 +35,30 @@ fn new_ca_pem() -> String {
     params.self_signed(&key).unwrap().pem()
 }
 
-/// A provider that refuses every key at once (so nothing is retried).
-fn refusing_provider() -> Server {
-    serve(|_| Answer::json(500, r#"{"status":"ERROR","message":"Access Denied: You are not authorized"}"#))
-}
-
-fn request(provider: &Server, ca_cert_pem: &str) -> Value {
-    json!({"provider": "logicboxes", "account": {"auth_userid": "100000", "api_key": "clients-test-key",
-        "base_url": format!("{}/logicboxes", provider.url), "ca_cert_pem": ca_cert_pem}})
+fn test_connection(env: &Env, ca_cert_pem: &str) -> Value {
+    let mut request = env.lb(None, json!({}));
+    request["account"]["ca_cert_pem"] = json!(ca_cert_pem);
+    call("test_connection", &request)
 }
 
 #[test]
 fn clients_are_kept_per_root_set_and_only_a_few() {
-    let provider = refusing_provider();
-    let refused = |pem: &str| expect_error(&call("test_connection", &request(&provider, pem)), "authentication_failed");
+    let env = Env::new();
+    let port: u16 = env.url().rsplit(':').next().unwrap().trim_end_matches('/').parse().unwrap();
     let pem = new_ca_pem();
-    refused(&pem);
-    let with_one_client = client_threads();
+    let answered = |pem: &str| {
+        let envelope = test_connection(&env, pem);
+        assert_eq!(envelope["ok"], true, "{envelope}");
+    };
+    answered(&pem);
+    let accepted = || env.admin("stats")["connections_accepted"].as_u64().unwrap();
+    // This test's admin client keeps a connection to the sandbox too: counted from here on.
+    let accepted_first = accepted();
+    let connections_first = connections_to(port);
+    assert!(connections_first >= 2, "the first call's connection is kept alive");
 
     // The same certificate, spelled 200 ways: trailing spaces, CRLF lines, text around it,
-    // the certificate twice.
+    // the certificate twice. One client serves them all, over one connection.
     for i in 0..200 {
         let spelled = match i % 4 {
             0 => format!("{pem}{}", " ".repeat(i)),
@@ -48,14 +66,71 @@ fn clients_are_kept_per_root_set_and_only_a_few() {
             2 => format!("Our CA, issued {i}\n{pem}\n\n"),
             _ => format!("{pem}{pem}"),
         };
-        refused(&spelled);
+        answered(&spelled);
     }
-    assert_eq!(client_threads(), with_one_client, "each spelling of one root built a client of its own");
+    assert_eq!(accepted(), accepted_first, "a spelling of the same root opened a connection of its own");
+    assert_eq!(connections_to(port), connections_first);
 
-    // Twenty different roots: only the most recently used few keep a client.
+    // Twenty different roots: each has a client of its own, and only the most recently used
+    // few are kept, with their connections.
     for _ in 0..20 {
-        refused(&new_ca_pem());
+        answered(&new_ca_pem());
     }
-    let kept = client_threads();
-    assert!(kept <= with_one_client + 8, "{kept} client threads for 21 roots");
+    assert_eq!(accepted(), accepted_first + 20);
+    let kept = connections_to(port);
+    assert!(kept <= connections_first + 8, "{kept} open connections after 21 roots");
+}
+
+/// Answers each request on a connection kept alive, then closes that connection after `idle`
+/// without a word, as providers and their load balancers do with idle connections.
+fn closing_when_idle(idle: Duration) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let count = connections.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            count.fetch_add(1, Ordering::SeqCst);
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = value.trim().parse().unwrap();
+                    }
+                    if line == "\r\n" {
+                        break;
+                    }
+                }
+                let mut body = vec![0; length];
+                reader.read_exact(&mut body).unwrap();
+                let answer = r#"{"entityid":"84311819","actiontype":"Suspend","eaqid":"461000002","actionstatus":"Success","actionstatusdesc":"Suspension completed successfully","status":"Success"}"#;
+                let mut stream = stream;
+                write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{answer}", answer.len()).unwrap();
+                std::thread::sleep(idle);
+                drop(stream);
+            });
+        }
+    });
+    (url, connections)
+}
+
+#[test]
+fn a_connection_the_provider_closed_while_idle_is_not_used_for_a_change() {
+    let (url, connections) = closing_when_idle(Duration::from_millis(50));
+    let suspend = json!({"provider": "logicboxes", "product": "sitelock",
+        "account": {"auth_userid": "100000", "api_key": "idle-test-key", "base_url": format!("{url}/logicboxes")},
+        "service": {"order_id": "84311819", "reason": "Overdue invoice"}});
+    for round in 0..3 {
+        let envelope = call("suspend", &suspend);
+        assert_eq!(envelope["ok"], true, "round {round}: {envelope}");
+        assert_eq!(envelope["calls"].as_array().unwrap().len(), 1, "round {round}: sent once: {envelope}");
+        // Long enough for the provider to close the connection the call left in the pool.
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(connections.load(Ordering::SeqCst), 3, "each call found its pooled connection closed and opened another");
 }
