@@ -45,7 +45,7 @@ impl Connector<()> for Wire {
         let config = details.config;
         let socket = Socket::connect(details, LazyBuffers::new(config.input_buffer_size(), config.output_buffer_size()))?;
         if details.uri.scheme_str() != Some("https") {
-            return Ok(Some(Watched::Plain(socket)));
+            return Ok(Some(Watched::new(Link::Plain(socket))));
         }
         let host = details.uri.host().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
         let name = ServerName::try_from(host.to_owned()).map_err(|_| ureq::Error::Tls("the host is not a valid TLS server name"))?;
@@ -59,7 +59,7 @@ impl Connector<()> for Wire {
             return Err(ureq::Error::Io(e));
         }
         let buffers = LazyBuffers::new(config.input_buffer_size(), config.output_buffer_size());
-        Ok(Some(Watched::Tls { buffers, stream: Box::new(StreamOwned::new(connection, adapter)) }))
+        Ok(Some(Watched::new(Link::Tls { buffers, stream: Box::new(StreamOwned::new(connection, adapter)) })))
     }
 }
 
@@ -76,46 +76,80 @@ fn time_left(details: &ConnectionDetails) -> NextTimeout {
 
 /// A connection that records, in [`Progress`], when the request is written and the answer
 /// starts to arrive.
-pub enum Watched {
+///
+/// A request's head and body reach the transport as separate writes; they are held and sent
+/// together when the answer is awaited: one TLS record and one system call instead of two,
+/// and a provider that wakes once per request.
+pub struct Watched {
+    link: Link,
+    unsent: Vec<u8>,
+}
+
+enum Link {
     Plain(Socket),
     Tls { buffers: LazyBuffers, stream: Box<StreamOwned<ClientConnection, TransportAdapter>> },
 }
 
+/// Writes held beyond this are sent at once (a large body need not sit in memory twice).
+const MAX_UNSENT: usize = 64 * 1024;
+
+impl Watched {
+    fn new(link: Link) -> Watched {
+        Watched { link, unsent: Vec::new() }
+    }
+
+    /// Sends what is held: from here on, the request may have reached the provider.
+    fn send_unsent(&mut self, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        if self.unsent.is_empty() {
+            return Ok(());
+        }
+        Progress::update(|p| p.request_written = true);
+        match &mut self.link {
+            Link::Plain(socket) => send_all(&socket.stream, &self.unsent, timeout)?,
+            Link::Tls { stream, .. } => {
+                stream.get_mut().set_timeout(timeout);
+                stream.write_all(&self.unsent)?;
+            }
+        }
+        self.unsent.clear();
+        Ok(())
+    }
+}
+
 impl fmt::Debug for Watched {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Watched::Plain(_) => "Watched::Plain",
-            Watched::Tls { .. } => "Watched::Tls",
+        f.write_str(match self.link {
+            Link::Plain(_) => "Watched::Plain",
+            Link::Tls { .. } => "Watched::Tls",
         })
     }
 }
 
 impl Transport for Watched {
     fn buffers(&mut self) -> &mut dyn Buffers {
-        match self {
-            Watched::Plain(socket) => &mut socket.buffers,
-            Watched::Tls { buffers, .. } => buffers,
+        match &mut self.link {
+            Link::Plain(socket) => &mut socket.buffers,
+            Link::Tls { buffers, .. } => buffers,
         }
     }
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
-        if amount > 0 {
-            Progress::update(|p| p.request_written = true);
+        let buffers: &mut dyn Buffers = match &mut self.link {
+            Link::Plain(socket) => &mut socket.buffers,
+            Link::Tls { buffers, .. } => buffers,
+        };
+        self.unsent.extend_from_slice(&buffers.output()[..amount]);
+        if self.unsent.len() > MAX_UNSENT {
+            self.send_unsent(timeout)?;
         }
-        match self {
-            Watched::Plain(socket) => socket.transmit_output(amount, timeout),
-            Watched::Tls { buffers, stream } => {
-                stream.get_mut().set_timeout(timeout);
-                stream.write_all(&buffers.output()[..amount])?;
-                Ok(())
-            }
-        }
+        Ok(())
     }
 
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
-        let arrived = match self {
-            Watched::Plain(socket) => socket.await_input(timeout)?,
-            Watched::Tls { buffers, stream } => {
+        self.send_unsent(timeout)?;
+        let arrived = match &mut self.link {
+            Link::Plain(socket) => socket.await_input(timeout)?,
+            Link::Tls { buffers, stream } => {
                 stream.get_mut().set_timeout(timeout);
                 let amount = stream.read(buffers.input_append_buf())?;
                 buffers.input_appended(amount);
@@ -129,14 +163,14 @@ impl Transport for Watched {
     }
 
     fn is_open(&mut self) -> bool {
-        match self {
-            Watched::Plain(socket) => socket.is_open(),
-            Watched::Tls { stream, .. } => stream.get_mut().get_mut().is_open(),
+        match &mut self.link {
+            Link::Plain(socket) => socket.is_open(),
+            Link::Tls { stream, .. } => stream.get_mut().get_mut().is_open(),
         }
     }
 
     fn is_tls(&self) -> bool {
-        matches!(self, Watched::Tls { .. })
+        matches!(self.link, Link::Tls { .. })
     }
 }
 
@@ -183,32 +217,6 @@ impl Socket {
         Err(last_error.map_or(ureq::Error::HostNotFound, ureq::Error::Io))
     }
 
-    /// Waits until the socket is ready for `events`, within `timeout`.
-    fn wait(&self, events: libc::c_short, timeout: NextTimeout) -> Result<(), ureq::Error> {
-        let deadline = match timeout.after {
-            WireDuration::Exact(after) => Some(Instant::now() + after),
-            WireDuration::NotHappening => None,
-        };
-        loop {
-            let millis = match deadline {
-                // Rounded up: a wait of 0 ms would spin until the deadline.
-                Some(deadline) => match deadline.saturating_duration_since(Instant::now()) {
-                    left if left.is_zero() => return Err(ureq::Error::Timeout(timeout.reason)),
-                    left => left.as_micros().div_ceil(1000).min(i32::MAX as u128) as libc::c_int,
-                },
-                None => -1,
-            };
-            let mut fd = libc::pollfd { fd: self.stream.as_raw_fd(), events, revents: 0 };
-            // SAFETY: one valid pollfd, for a descriptor this socket owns.
-            match unsafe { libc::poll(&mut fd, 1, millis) } {
-                0 => continue,
-                n if n > 0 => return Ok(()),
-                _ if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted => continue,
-                _ => return Err(io::Error::last_os_error().into()),
-            }
-        }
-    }
-
     /// One `send` or `recv` that does not block; `None` when it would have.
     fn without_blocking(result: libc::ssize_t) -> Option<io::Result<usize>> {
         if result >= 0 {
@@ -228,26 +236,13 @@ impl Transport for Socket {
     }
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
-        let fd = self.stream.as_raw_fd();
-        let mut sent = 0;
-        while sent < amount {
-            let rest = &self.buffers.output()[sent..amount];
-            // SAFETY: the pointer and length describe `rest`. MSG_NOSIGNAL: a closed peer is an
-            // error here, never a SIGPIPE in the host process.
-            let result = unsafe { libc::send(fd, rest.as_ptr().cast(), rest.len(), libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL) };
-            match Socket::without_blocking(result) {
-                Some(Ok(n)) => sent += n,
-                Some(Err(e)) => return Err(e.into()),
-                None => self.wait(libc::POLLOUT, timeout)?,
-            }
-        }
-        Ok(())
+        send_all(&self.stream, &self.buffers.output()[..amount], timeout)
     }
 
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
         let fd = self.stream.as_raw_fd();
         loop {
-            self.wait(libc::POLLIN, timeout)?;
+            wait(&self.stream, libc::POLLIN, timeout)?;
             let into = self.buffers.input_append_buf();
             // SAFETY: the pointer and length describe `into`, which recv may fill.
             let result = unsafe { libc::recv(fd, into.as_mut_ptr().cast(), into.len(), libc::MSG_DONTWAIT) };
@@ -267,4 +262,48 @@ impl Transport for Socket {
         let result = unsafe { libc::recv(self.stream.as_raw_fd(), (&mut byte as *mut u8).cast(), 1, libc::MSG_PEEK | libc::MSG_DONTWAIT) };
         result < 0 && io::Error::last_os_error().kind() == io::ErrorKind::WouldBlock
     }
+}
+
+/// Waits until the socket is ready for `events`, within `timeout`.
+fn wait(stream: &TcpStream, events: libc::c_short, timeout: NextTimeout) -> Result<(), ureq::Error> {
+    let deadline = match timeout.after {
+        WireDuration::Exact(after) => Some(Instant::now() + after),
+        WireDuration::NotHappening => None,
+    };
+    loop {
+        let millis = match deadline {
+            // Rounded up: a wait of 0 ms would spin until the deadline.
+            Some(deadline) => match deadline.saturating_duration_since(Instant::now()) {
+                left if left.is_zero() => return Err(ureq::Error::Timeout(timeout.reason)),
+                left => left.as_micros().div_ceil(1000).min(i32::MAX as u128) as libc::c_int,
+            },
+            None => -1,
+        };
+        let mut fd = libc::pollfd { fd: stream.as_raw_fd(), events, revents: 0 };
+        // SAFETY: one valid pollfd, for a descriptor this socket owns.
+        match unsafe { libc::poll(&mut fd, 1, millis) } {
+            0 => continue,
+            n if n > 0 => return Ok(()),
+            _ if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted => continue,
+            _ => return Err(io::Error::last_os_error().into()),
+        }
+    }
+}
+
+/// Sends all of `bytes`, waiting for room within `timeout` when the socket has none.
+fn send_all(stream: &TcpStream, bytes: &[u8], timeout: NextTimeout) -> Result<(), ureq::Error> {
+    let fd = stream.as_raw_fd();
+    let mut sent = 0;
+    while sent < bytes.len() {
+        let rest = &bytes[sent..];
+        // SAFETY: the pointer and length describe `rest`. MSG_NOSIGNAL: a closed peer is an
+        // error here, never a SIGPIPE in the host process.
+        let result = unsafe { libc::send(fd, rest.as_ptr().cast(), rest.len(), libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL) };
+        match Socket::without_blocking(result) {
+            Some(Ok(n)) => sent += n,
+            Some(Err(e)) => return Err(e.into()),
+            None => wait(stream, libc::POLLOUT, timeout)?,
+        }
+    }
+    Ok(())
 }
