@@ -77,8 +77,12 @@ unsafe fn str_within<'a>(ptr: *const c_char, what: &str, limit: usize) -> Result
 
 /// Hands a string to the caller, who must release it with `hostprov_string_free`.
 fn string_into_raw(text: String) -> *mut c_char {
-    // serde_json escapes NUL, so this only guards against a future mistake.
-    let text = CString::new(text).unwrap_or_else(|_| CString::new(internal_error_envelope()).expect("no NUL"));
+    // The terminator goes into the text's own buffer (an envelope has room to spare), so the
+    // answer is not copied on its way out. serde_json escapes NUL, so the check only guards
+    // against a future mistake.
+    let mut bytes = text.into_bytes();
+    bytes.push(0);
+    let text = CString::from_vec_with_nul(bytes).unwrap_or_else(|_| CString::new(internal_error_envelope()).expect("no NUL"));
     text.into_raw()
 }
 

@@ -4,12 +4,14 @@
 //! No HTTP library's error text is ever shown (it may carry the full URL, api key included):
 //! how far an exchange got decides what its failure means, described here in our own words.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rustls::ClientConfig;
 use url::Url;
 
+use crate::cache::BoundedCache;
 use crate::call_log::CallLog;
 use crate::response::{CallRecord, Error, ErrorCode};
 use crate::secret::{is_secret_parameter, Redactor, MASK};
@@ -303,6 +305,19 @@ fn truncate(text: &str, max: usize) -> &str {
 /// Checks an endpoint the account gave. Plain HTTP is allowed only to this machine: anywhere
 /// else it would send the reseller's credentials in clear text.
 pub fn endpoint(field: &str, text: &str) -> Result<Url, Error> {
+    thread_local! {
+        /// Endpoints already checked on this thread: a panel sends the same few on every call.
+        static CHECKED: RefCell<BoundedCache<String, Url>> = RefCell::new(BoundedCache::new(8, usize::MAX));
+    }
+    if let Some(url) = CHECKED.with(|checked| checked.borrow_mut().get(text).cloned()) {
+        return Ok(url);
+    }
+    let url = checked_endpoint(field, text)?;
+    CHECKED.with(|checked| drop(checked.borrow_mut().insert(text.to_owned(), url.clone(), 1)));
+    Ok(url)
+}
+
+fn checked_endpoint(field: &str, text: &str) -> Result<Url, Error> {
     let url = Url::parse(text.trim())
         .map_err(|_| Error::invalid(format!("The request field `account.{field}` is not a valid URL.")))?;
     let loopback = is_loopback(&url);

@@ -134,3 +134,18 @@ fn a_connection_the_provider_closed_while_idle_is_not_used_for_a_change() {
     }
     assert_eq!(connections.load(Ordering::SeqCst), 3, "each call found its pooled connection closed and opened another");
 }
+
+#[test]
+fn a_provider_named_by_host_name_is_reached_on_whichever_address_answers() {
+    let env = Env::new();
+    // `localhost` is looked up (::1 and 127.0.0.1 on most machines); the sandbox listens on
+    // 127.0.0.1 only, so an address that refuses must give way to the next.
+    let by_name = env.url().replace("127.0.0.1", "localhost");
+    let mut request = env.lb(None, json!({}));
+    request["account"]["base_url"] = json!(format!("{by_name}/logicboxes"));
+    for _ in 0..3 {
+        let envelope = call("test_connection", &request);
+        assert_eq!(envelope["ok"], true, "{envelope}");
+    }
+    assert_eq!(env.admin("stats")["connections_accepted"].as_u64().unwrap(), 2, "one connection kept alive, and the admin's");
+}
