@@ -13,17 +13,23 @@ use std::time::Duration;
 use common::{call, Env};
 use serde_json::{json, Value};
 
-/// Open (established) TCP connections on this machine to `port`, from the kernel's table: the
-/// library's kept-alive connections to a sandbox of this test.
+/// This process's open (established) TCP connections to 127.0.0.1:`port`: the library's
+/// kept-alive connections to a sandbox of this test, and this test's own admin client.
 fn connections_to(port: u16) -> usize {
+    let ours: std::collections::HashSet<String> = std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .flatten()
+        .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+        .filter_map(|target| target.to_str()?.strip_prefix("socket:[")?.strip_suffix(']').map(str::to_owned))
+        .collect();
     let table = std::fs::read_to_string("/proc/net/tcp").unwrap();
+    let loopback = format!("0100007F:{port:04X}");
     table
         .lines()
         .skip(1)
         .filter(|line| {
             let fields: Vec<&str> = line.split_whitespace().collect();
-            let remote_port = fields[2].rsplit(':').next().and_then(|hex| u16::from_str_radix(hex, 16).ok());
-            fields[3] == "01" && remote_port == Some(port)
+            fields[2] == loopback && fields[3] == "01" && ours.contains(fields[9])
         })
         .count()
 }
