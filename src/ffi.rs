@@ -4,7 +4,7 @@
 //! instead of unwinding into (and aborting) the PHP worker or Python interpreter that loaded us.
 
 use std::cell::Cell;
-use std::ffi::{c_char, c_void, CStr, CString};
+use std::ffi::{c_char, c_void, CStr};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
@@ -76,14 +76,23 @@ unsafe fn str_within<'a>(ptr: *const c_char, what: &str, limit: usize) -> Result
 }
 
 /// Hands a string to the caller, who must release it with `hostprov_string_free`.
+///
+/// The copy is made with the C allocator at exactly its size: a Rust `CString` would first
+/// shrink the envelope's roomy buffer, which costs more than the copy.
 fn string_into_raw(text: String) -> *mut c_char {
-    // The terminator goes into the text's own buffer (an envelope has room to spare), so the
-    // answer is not copied on its way out. serde_json escapes NUL, so the check only guards
-    // against a future mistake.
-    let mut bytes = text.into_bytes();
-    bytes.push(0);
-    let text = CString::from_vec_with_nul(bytes).unwrap_or_else(|_| CString::new(internal_error_envelope()).expect("no NUL"));
-    text.into_raw()
+    // serde_json escapes NUL, so this only guards against a future mistake.
+    let text = if memchr::memchr(0, text.as_bytes()).is_some() { internal_error_envelope() } else { text };
+    let size = text.len() + 1;
+    // SAFETY: `raw` is checked for NULL, then `size` bytes are written: the text and its NUL.
+    unsafe {
+        let raw = libc::malloc(size).cast::<u8>();
+        if raw.is_null() {
+            std::alloc::handle_alloc_error(std::alloc::Layout::array::<u8>(size).expect("a valid size"));
+        }
+        std::ptr::copy_nonoverlapping(text.as_ptr(), raw, text.len());
+        *raw.add(text.len()) = 0;
+        raw.cast()
+    }
 }
 
 /// The body shared by every per-operation export.
@@ -275,9 +284,8 @@ unsafe fn run_batch(batch_json: *const c_char, progress: &mut dyn FnMut(usize, u
 /// `s` is NULL or a pointer returned by a hostprov function and not yet released.
 #[no_mangle]
 pub unsafe extern "C" fn hostprov_string_free(s: *mut c_char) {
-    if !s.is_null() {
-        drop(CString::from_raw(s));
-    }
+    // SAFETY: `s` is NULL or came from `string_into_raw` (the C allocator), per the contract.
+    libc::free(s.cast());
 }
 
 /// The library version ("0.1.0"). Static storage: never free it.

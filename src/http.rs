@@ -274,7 +274,9 @@ fn text_of(bytes: Vec<u8>) -> String {
 
 /// Form-encodes pairs; `masked` writes `***` for every secret parameter, for the log.
 fn encode_pairs(pairs: &[(String, String)], masked: bool) -> String {
-    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    // Room for the usual case (few bytes need escaping), so the text is not regrown per pair.
+    let room = pairs.iter().map(|(name, value)| name.len() + value.len() + 2).sum::<usize>() * 5 / 4;
+    let mut out = url::form_urlencoded::Serializer::new(String::with_capacity(room));
     for (name, value) in pairs {
         out.append_pair(name, if masked && is_secret_parameter(name) { MASK } else { value });
     }
@@ -283,11 +285,14 @@ fn encode_pairs(pairs: &[(String, String)], masked: bool) -> String {
 
 /// The URL with its query, as text: the transport parses it once, and the log needs no more.
 fn with_query(base: &Url, pairs: &[(String, String)], masked: bool) -> String {
-    let mut url = base.as_str().to_owned();
-    if !pairs.is_empty() {
-        url.push('?');
-        url.push_str(&encode_pairs(pairs, masked));
+    if pairs.is_empty() {
+        return base.as_str().to_owned();
     }
+    let query = encode_pairs(pairs, masked);
+    let mut url = String::with_capacity(base.as_str().len() + 1 + query.len());
+    url.push_str(base.as_str());
+    url.push('?');
+    url.push_str(&query);
     url
 }
 

@@ -118,6 +118,18 @@ fn a_server_that_never_answers_costs_no_more_than_the_deadline() {
 }
 
 #[test]
+fn a_tls_handshake_that_never_completes_costs_no_more_than_the_deadline_and_sent_nothing() {
+    let server = SilentServer::start();
+    let url = server.url.replace("http://", "https://");
+    // The request never left: a change is safe to send again, not of unknown outcome.
+    let change = within_deadline("suspend", &url, 800);
+    let error = expect_error(&change, "network_error");
+    assert_eq!(error["retryable"], true, "{error}");
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(server.still_open(), 0, "a handshake cut off by the deadline left its connection open");
+}
+
+#[test]
 fn a_server_that_answers_one_byte_a_second_is_cut_off_at_the_deadline() {
     let (url, _) = misbehaving_server(|mut stream, _| {
         read_request_head(&mut stream);

@@ -13,6 +13,7 @@ mod addresses;
 mod wire;
 
 use std::cell::{Cell, RefCell};
+use std::io::Read;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -220,7 +221,10 @@ fn send(agent: &Agent, outgoing: &Outgoing<'_>) -> Result<Incoming, ureq::Error>
         None => agent.run(agent.configure_request(request.body(())?).timeout_global(Some(outgoing.timeout)).build())?,
     };
     let status = response.status().as_u16();
-    let body = response.body_mut().with_config().limit(outgoing.max_body).read_to_vec()?;
+    // Sized from Content-Length (within the limit) so the body is read without regrowing.
+    let expected = response.body().content_length().unwrap_or(0).min(outgoing.max_body) as usize;
+    let mut body = Vec::with_capacity(expected);
+    response.body_mut().with_config().limit(outgoing.max_body).reader().read_to_end(&mut body)?;
     Ok(Incoming { status, body })
 }
 
