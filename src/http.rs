@@ -345,8 +345,19 @@ fn checked_endpoint(field: &str, text: &str) -> Result<Url, Error> {
 
 /// Appends path segments to a base URL, keeping the base's own path.
 pub fn join(base: &Url, path: &str) -> Url {
+    thread_local! {
+        /// Joins already made on this thread: a call joins the same endpoint and API paths as
+        /// the calls before it, and setting a path re-parses it.
+        static JOINED: RefCell<BoundedCache<String, Url>> = RefCell::new(BoundedCache::new(64, usize::MAX));
+    }
+    // A NUL cannot occur in a parsed URL, so it separates the two parts of the key.
+    let key = format!("{}\0{path}", base.as_str());
+    if let Some(url) = JOINED.with(|joined| joined.borrow_mut().get(&key).cloned()) {
+        return url;
+    }
     let mut url = base.clone();
     let joined = format!("{}/{}", base.path().trim_end_matches('/'), path.trim_start_matches('/'));
     url.set_path(&joined);
+    JOINED.with(|joined| drop(joined.borrow_mut().insert(key, url.clone(), 1)));
     url
 }

@@ -264,9 +264,12 @@ pub fn is_plain(text: &str) -> bool {
 /// changes it. The text itself is searched as it is, with no view built for it.
 pub fn decoded_views(text: &str) -> Vec<View> {
     let raw = text.as_bytes();
+    // Whether each decoder changes the text at all, asked once rather than once per layer.
+    let changes = [Decoder::Percent, Decoder::Form, Decoder::Json, Decoder::Html].map(|decoder| (decoder, decoder.applies_to(raw)));
+    let changes_raw = |decoder: Decoder| changes.iter().any(|&(d, changes)| d == decoder && changes);
     let mut views = Vec::new();
     for layers in LAYERS {
-        if !layers[0].applies_to(raw) {
+        if !changes_raw(layers[0]) {
             continue;
         }
         let mut view = decode(raw, |i| char_span(raw, i), layers[0]);

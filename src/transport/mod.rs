@@ -204,6 +204,10 @@ fn new_agent(tls: Arc<ClientConfig>) -> Agent {
         .user_agent(USER_AGENT)
         .timeout_connect(Some(CONNECT_TIMEOUT))
         .max_idle_age(MAX_IDLE)
+        // Room for the largest answer head ureq accepts (64 KiB) and any request head we send;
+        // a connection keeps these for its life, so not ureq's 128 KiB each.
+        .input_buffer_size(64 * 1024)
+        .output_buffer_size(32 * 1024)
         .build();
     Agent::with_parts(config, Wire::new(tls), Addresses::default())
 }
