@@ -76,11 +76,17 @@ fn a_child_forked_after_a_call_makes_its_own_calls() {
     let mut request = env.lb(Some("customer"), json!({"customer_id": customer, "reason": "fork test"}));
     request["options"] = json!({"timeout_ms": 10_000});
     expect_ok(&call("suspend", &request));
+    let accepted = || env.admin("stats")["connections_accepted"].as_u64().unwrap();
+    let before = accepted();
     let unsuspend = request.clone();
     in_child(move || ok_or_describe(&call("unsuspend", &unsuspend))).unwrap();
     assert_eq!(env.customer_status(&customer), "active", "the child's unsuspend reached the provider");
-    // The parent's own client still works after the fork.
+    // The child neither used nor closed the parent's kept-alive connection: it opened its own,
+    // and the parent goes on with the one it had.
+    let after_child = accepted();
+    assert_eq!(after_child, before + 1, "the child opened a connection of its own");
     expect_ok(&call("suspend", &request));
+    assert_eq!(accepted(), after_child, "the parent's connection outlived the child");
 }
 
 /// A licence API whose first token request is held open until the test lets it go; every
