@@ -3,8 +3,8 @@
 //!
 //! ureq's own TCP transport switches the socket to non-blocking and back around every
 //! liveness check and sets both socket timeouts before every read and write: ten system calls
-//! for a request that needs four. Here the socket stays blocking and each wait is one `poll`
-//! with the time left; reads and writes that must not block say so per call.
+//! per request where five do. Here the socket stays blocking and each wait is one `poll` with
+//! the time left; reads and writes that must not block say so per call.
 
 use std::fmt;
 use std::io::{self, Read, Write};
