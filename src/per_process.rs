@@ -1,12 +1,12 @@
-//! State that a forked child must not inherit: HTTP clients (whose runtime thread exists only
-//! in the parent), locks (which another thread of the parent may have held at the fork) and
-//! fetches in flight (whose answer goes to the parent).
+//! State that a forked child must not inherit: HTTP connections (whose sockets, and TLS
+//! sessions, the parent goes on using), locks (which another thread of the parent may have held
+//! at the fork) and fetches in flight (whose answer goes to the parent).
 //!
 //! PHP's `pcntl_fork` and Python's `os.fork` copy the process with only the forking thread.
 //! Each [`PerProcess`] value remembers which process made it; the first use in a child makes a
 //! fresh one and abandons the inherited copy without touching it: not locked, not dropped
-//! (dropping a client would wait forever for the parent's runtime thread). What is abandoned
-//! is one copy per fork, already in the child's memory.
+//! (dropping it could take a lock another thread held at the fork). What is abandoned is one
+//! copy per fork, already in the child's memory.
 
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
 
