@@ -307,19 +307,28 @@ fn truncate(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
+/// URLs made on this thread, by the text they were made from: a panel's calls check the same
+/// few endpoints and join the same API paths to them, and each parse or `set_path` costs more
+/// than the rest of building a request.
+type Remembered = std::thread::LocalKey<RefCell<BoundedCache<String, Url>>>;
+
+/// The URL `make` builds for `key`, made once per thread; a failure is not remembered.
+fn remembered<E>(urls: &'static Remembered, key: &str, make: impl FnOnce() -> Result<Url, E>) -> Result<Url, E> {
+    if let Some(url) = urls.with(|urls| urls.borrow_mut().get(key).cloned()) {
+        return Ok(url);
+    }
+    let url = make()?;
+    urls.with(|urls| drop(urls.borrow_mut().insert(key.to_owned(), url.clone(), 1)));
+    Ok(url)
+}
+
 /// Checks an endpoint the account gave. Plain HTTP is allowed only to this machine: anywhere
 /// else it would send the reseller's credentials in clear text.
 pub fn endpoint(field: &str, text: &str) -> Result<Url, Error> {
     thread_local! {
-        /// Endpoints already checked on this thread: a panel sends the same few on every call.
         static CHECKED: RefCell<BoundedCache<String, Url>> = RefCell::new(BoundedCache::new(8, usize::MAX));
     }
-    if let Some(url) = CHECKED.with(|checked| checked.borrow_mut().get(text).cloned()) {
-        return Ok(url);
-    }
-    let url = checked_endpoint(field, text)?;
-    CHECKED.with(|checked| drop(checked.borrow_mut().insert(text.to_owned(), url.clone(), 1)));
-    Ok(url)
+    remembered(&CHECKED, text, || checked_endpoint(field, text))
 }
 
 fn checked_endpoint(field: &str, text: &str) -> Result<Url, Error> {
@@ -346,18 +355,14 @@ fn checked_endpoint(field: &str, text: &str) -> Result<Url, Error> {
 /// Appends path segments to a base URL, keeping the base's own path.
 pub fn join(base: &Url, path: &str) -> Url {
     thread_local! {
-        /// Joins already made on this thread: a call joins the same endpoint and API paths as
-        /// the calls before it, and setting a path re-parses it.
         static JOINED: RefCell<BoundedCache<String, Url>> = RefCell::new(BoundedCache::new(64, usize::MAX));
     }
     // A NUL cannot occur in a parsed URL, so it separates the two parts of the key.
     let key = format!("{}\0{path}", base.as_str());
-    if let Some(url) = JOINED.with(|joined| joined.borrow_mut().get(&key).cloned()) {
-        return url;
-    }
-    let mut url = base.clone();
-    let joined = format!("{}/{}", base.path().trim_end_matches('/'), path.trim_start_matches('/'));
-    url.set_path(&joined);
-    JOINED.with(|joined| drop(joined.borrow_mut().insert(key, url.clone(), 1)));
+    let Ok(url) = remembered(&JOINED, &key, || {
+        let mut url = base.clone();
+        url.set_path(&format!("{}/{}", base.path().trim_end_matches('/'), path.trim_start_matches('/')));
+        Ok::<_, std::convert::Infallible>(url)
+    });
     url
 }

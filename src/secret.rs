@@ -78,7 +78,7 @@ impl Redactor {
     }
 
     /// How many secrets are known: a text masked when there were `n` needs only the secrets
-    /// from `n` on later (see [`Redactor::redact_since`]), since secrets are only ever added.
+    /// from `n` on later (see [`Redactor::mask_since`]), since secrets are only ever added.
     pub fn len(&self) -> usize {
         self.secrets.len()
     }
@@ -88,48 +88,15 @@ impl Redactor {
     }
 
     pub fn redact(&self, text: &str) -> String {
-        self.redact_since(0, text)
-    }
-
-    /// Masks the secrets registered from the `first`-th on.
-    pub fn redact_since(&self, first: usize, text: &str) -> String {
-        match self.masked(self.secrets.get(first..).unwrap_or_default(), text) {
-            Some(masked) => masked,
-            None => text.to_owned(),
-        }
+        masked(&self.secrets, text).unwrap_or_else(|| text.to_owned())
     }
 
     /// Masks, in place, the secrets registered from the `first`-th on: a text that holds none
     /// is neither copied nor rewritten.
     pub fn mask_since(&self, first: usize, text: &mut String) {
-        if let Some(masked) = self.masked(self.secrets.get(first..).unwrap_or_default(), text) {
+        if let Some(masked) = masked(self.secrets.get(first..).unwrap_or_default(), text) {
             *text = masked;
         }
-    }
-
-    /// The text with `secrets` masked; `None` when none of them occurs in it.
-    fn masked(&self, secrets: &[Finder<'static>], text: &str) -> Option<String> {
-        // No decoding makes a text longer, so a text shorter than every secret holds none in
-        // any spelling: most of a provider's values (ids, statuses, flags) are skipped here.
-        if secrets.iter().all(|secret| secret.needle().len() > text.len()) {
-            return None;
-        }
-        // In the text as it is, a match of a UTF-8 secret lies on character boundaries.
-        let mut found: Vec<Range<usize>> = Vec::new();
-        for secret in secrets.iter().filter(|secret| secret.needle().len() <= text.len()) {
-            found.extend(secret.find_iter(text.as_bytes()).map(|start| start..start + secret.needle().len()));
-        }
-        // The common case needs no decoding: a text without escapes has no other spelling.
-        if !spelling::is_plain(text) {
-            for view in spelling::decoded_views(text) {
-                for secret in secrets {
-                    for start in secret.find_iter(&view.bytes) {
-                        found.push(view.source(start..start + secret.needle().len()));
-                    }
-                }
-            }
-        }
-        (!found.is_empty()).then(|| mask(text, found))
     }
 
     /// Redacts every string of a JSON document, keys included: a provider's answer may carry
@@ -150,7 +117,7 @@ impl Redactor {
             Value::Array(items) => items.iter_mut().for_each(|v| self.redact_value_in_place(v)),
             Value::Object(map) => {
                 map.values_mut().for_each(|v| self.redact_value_in_place(v));
-                if map.keys().any(|k| self.masked(&self.secrets, k).is_some()) {
+                if map.keys().any(|k| masked(&self.secrets, k).is_some()) {
                     *map = std::mem::take(map).into_iter().map(|(k, v)| (self.redact(&k), v)).collect();
                 }
             }
@@ -163,6 +130,31 @@ impl Redactor {
         map.values_mut().for_each(|v| self.redact_value_in_place(v));
         map
     }
+}
+
+/// The text with `secrets` masked; `None` when none of them occurs in it.
+fn masked(secrets: &[Finder<'static>], text: &str) -> Option<String> {
+    // No decoding makes a text longer, so a text shorter than every secret holds none in
+    // any spelling: most of a provider's values (ids, statuses, flags) are skipped here.
+    if secrets.iter().all(|secret| secret.needle().len() > text.len()) {
+        return None;
+    }
+    // In the text as it is, a match of a UTF-8 secret lies on character boundaries.
+    let mut found: Vec<Range<usize>> = Vec::new();
+    for secret in secrets.iter().filter(|secret| secret.needle().len() <= text.len()) {
+        found.extend(secret.find_iter(text.as_bytes()).map(|start| start..start + secret.needle().len()));
+    }
+    // The common case needs no decoding: a text without escapes has no other spelling.
+    if !spelling::is_plain(text) {
+        for view in spelling::decoded_views(text) {
+            for secret in secrets {
+                for start in secret.find_iter(&view.bytes) {
+                    found.push(view.source(start..start + secret.needle().len()));
+                }
+            }
+        }
+    }
+    (!found.is_empty()).then(|| mask(text, found))
 }
 
 /// Replaces each of the ranges (possibly overlapping, on character boundaries) with `***`.
