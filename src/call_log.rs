@@ -5,7 +5,6 @@
 use std::collections::VecDeque;
 
 use crate::response::CallRecord;
-use crate::secret::Redactor;
 
 /// Exchanges kept from the start of a call.
 pub const KEPT_FIRST: usize = 8;
@@ -20,9 +19,7 @@ pub struct CallLog {
 }
 
 impl CallLog {
-    /// Logs an exchange, masking it with what `redactor` knows now.
-    pub fn push(&mut self, mut record: CallRecord, redactor: &Redactor) {
-        record.mask(redactor);
+    pub fn push(&mut self, record: CallRecord) {
         if self.first.len() < KEPT_FIRST {
             self.first.push(record);
             return;
@@ -47,18 +44,18 @@ mod tests {
     use super::*;
 
     fn record(n: u64) -> CallRecord {
-        CallRecord { method: "GET", url: String::new(), status: None, elapsed_ms: n, request: None, response: None, error: None, masked_by: 0 }
+        CallRecord { method: "GET", url: String::new(), status: None, elapsed_ms: n, request: None, response: None, error: None }
     }
 
     #[test]
     fn keeps_the_first_and_the_last_and_counts_the_rest() {
         let mut log = CallLog::default();
-        (0..5).for_each(|n| log.push(record(n), &Redactor::default()));
+        (0..5).for_each(|n| log.push(record(n)));
         let (kept, omitted) = log.into_parts();
         assert_eq!((kept.len(), omitted), (5, 0));
 
         let mut log = CallLog::default();
-        (0..100).for_each(|n| log.push(record(n), &Redactor::default()));
+        (0..100).for_each(|n| log.push(record(n)));
         let (kept, omitted) = log.into_parts();
         let order: Vec<u64> = kept.iter().map(|r| r.elapsed_ms).collect();
         let expected: Vec<u64> = (0..8).chain(92..100).collect();

@@ -17,7 +17,6 @@ use crate::response::{CallRecord, Error, ErrorCode};
 use crate::secret::{is_secret_parameter, Redactor, MASK};
 use crate::transport::{Outgoing, Stopped};
 
-pub use crate::transport::CONNECT_TIMEOUT;
 /// At most this many attempts of one exchange, whatever the policy.
 pub const MAX_ATTEMPTS: u32 = 3;
 /// Bodies beyond this are not read: no provider answer is legitimately this large.
@@ -198,7 +197,6 @@ impl Session {
         let url = with_query(&exchange.url, &exchange.query, false);
         let form_body = exchange.form.as_ref().map(|pairs| encode_pairs(pairs, false));
         let mut record = CallRecord {
-            masked_by: 0,
             method: exchange.method.as_str(),
             url: with_query(&exchange.url, &exchange.query, true),
             status: None,
@@ -216,7 +214,7 @@ impl Session {
         };
         if let Some(error) = refusal {
             record.error = Some(error.message.clone());
-            self.calls.push(record, &self.redactor);
+            self.calls.push(record);
             return Err(error);
         }
 
@@ -241,7 +239,7 @@ impl Session {
             }
             Err(e) => record.error = Some(e.message.clone()),
         }
-        self.calls.push(record, &self.redactor);
+        self.calls.push(record);
         result
     }
 

@@ -92,9 +92,19 @@ mod tests {
 
     #[test]
     fn one_value_per_process_whatever_the_threads() {
-        let threads: Vec<_> = (0..8).map(|_| std::thread::spawn(|| COUNTER.get().fetch_add(1, Ordering::SeqCst))).collect();
-        threads.into_iter().for_each(|t| drop(t.join()));
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                std::thread::spawn(|| {
+                    let value = COUNTER.get();
+                    value.fetch_add(1, Ordering::SeqCst);
+                    value as *const AtomicUsize as usize
+                })
+            })
+            .collect();
+        let seen: Vec<usize> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        assert!(seen.iter().all(|&address| address == seen[0]), "every thread uses the one published value");
         assert_eq!(COUNTER.get().load(Ordering::SeqCst), 8);
-        assert_eq!(MADE.load(Ordering::SeqCst), 1);
+        // Threads racing on first use may each make a value; only one is ever published.
+        assert!(MADE.load(Ordering::SeqCst) >= 1);
     }
 }

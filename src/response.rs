@@ -197,26 +197,15 @@ pub struct CallRecord {
     pub request: Option<String>,
     pub response: Option<String>,
     pub error: Option<String>,
-    /// How many of the call's secrets the texts above were masked with (see
-    /// [`CallRecord::mask`]).
-    #[serde(skip)]
-    pub masked_by: usize,
 }
 
 impl CallRecord {
-    /// Masks the record's texts with the secrets `redactor` knows beyond those it was masked
-    /// with already. A record is masked when it is logged, and again in the envelope only for
-    /// the secrets learnt after it (a login token): secrets are only ever added, and the
-    /// envelope's redactor is the one the call's records were masked with, grown.
-    pub fn mask(&mut self, redactor: &Redactor) {
-        let first = self.masked_by;
-        if first >= redactor.len() {
-            return;
-        }
-        let mask = |text: &mut String| redactor.mask_since(first, text);
-        mask(&mut self.url);
-        [&mut self.request, &mut self.response, &mut self.error].into_iter().flatten().for_each(mask);
-        self.masked_by = redactor.len();
+    /// Masks the record's texts with every secret of the call, once, when the envelope is
+    /// written: by then the redactor knows the secrets learnt on the way (login and access
+    /// tokens), and records the bounded log dropped are never searched.
+    fn mask(&mut self, redactor: &Redactor) {
+        redactor.mask_in_place(&mut self.url);
+        [&mut self.request, &mut self.response, &mut self.error].into_iter().flatten().for_each(|text| redactor.mask_in_place(text));
     }
 }
 

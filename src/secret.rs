@@ -77,24 +77,13 @@ impl Redactor {
         self.add(secret.expose());
     }
 
-    /// How many secrets are known: a text masked when there were `n` needs only the secrets
-    /// from `n` on later (see [`Redactor::mask_since`]), since secrets are only ever added.
-    pub fn len(&self) -> usize {
-        self.secrets.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.secrets.is_empty()
-    }
-
     pub fn redact(&self, text: &str) -> String {
         masked(&self.secrets, text).unwrap_or_else(|| text.to_owned())
     }
 
-    /// Masks, in place, the secrets registered from the `first`-th on: a text that holds none
-    /// is neither copied nor rewritten.
-    pub fn mask_since(&self, first: usize, text: &mut String) {
-        if let Some(masked) = masked(self.secrets.get(first..).unwrap_or_default(), text) {
+    /// Masks in place: a text that holds no secret is neither copied nor rewritten.
+    pub fn mask_in_place(&self, text: &mut String) {
+        if let Some(masked) = masked(&self.secrets, text) {
             *text = masked;
         }
     }
@@ -113,7 +102,7 @@ impl Redactor {
             return;
         }
         match value {
-            Value::String(s) => self.mask_since(0, s),
+            Value::String(s) => self.mask_in_place(s),
             Value::Array(items) => items.iter_mut().for_each(|v| self.redact_value_in_place(v)),
             Value::Object(map) => {
                 map.values_mut().for_each(|v| self.redact_value_in_place(v));

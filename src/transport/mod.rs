@@ -100,7 +100,7 @@ pub enum Stopped {
 
 /// Sends one request with a client for `tls`: on this thread, or, for a caller on a small
 /// stack (musl's 128 KiB threads, some PHP and Python builds), on a thread of its own with room
-/// to spare, whose connections end with the call.
+/// to spare, whose connection ends with the exchange (such a caller opens one per exchange).
 pub fn exchange(tls: &Arc<ClientConfig>, outgoing: &Outgoing<'_>) -> Result<Incoming, Stopped> {
     with_room(|| exchange_here(tls, outgoing)).unwrap_or(Err(Stopped::NotSent))
 }
@@ -251,9 +251,27 @@ mod tests {
 
     #[test]
     fn a_thread_keeps_one_client_per_setting() {
+        // Two exchanges with one setting reach the server over one kept-alive connection.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let server = std::thread::spawn(move || {
+            use std::io::{BufRead, BufReader, Write};
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            for _ in 0..2 {
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap() > 0 && !line.ends_with("\r\n\r\n") {}
+                (&stream).write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok").unwrap();
+            }
+            listener.set_nonblocking(true).unwrap();
+            listener.accept().is_err()
+        });
         let tls = crate::tls::config_for(None).unwrap();
-        let (first, second) = (agent_for(&tls), agent_for(&tls));
-        assert_eq!(format!("{first:?}"), format!("{second:?}"));
+        let outgoing = Outgoing { method: "GET", url: &url, headers: &[], form: None, timeout: Duration::from_secs(5), max_body: 16 };
+        for _ in 0..2 {
+            assert_eq!(exchange(&tls, &outgoing).map(|answer| answer.body), Ok(b"ok".to_vec()));
+        }
+        assert!(server.join().unwrap(), "the second exchange opened no connection of its own");
         LOCAL.with(|cell| assert_eq!(cell.borrow().as_ref().unwrap().agents.len(), 1));
     }
 

@@ -62,7 +62,8 @@ fn usage(problem: &str) -> ! {
     if !problem.is_empty() {
         eprintln!("hostprov-sandbox: {problem}");
     }
-    eprintln!("usage: hostprov-sandbox [--listen 127.0.0.1:0] [--token-ttl SECONDS] [--error-style standard|mixed]
-//! [--latency-ms MS] [--tls-cert-out FILE]");
+    eprintln!(
+        "usage: hostprov-sandbox [--listen 127.0.0.1:0] [--token-ttl SECONDS] [--error-style standard|mixed] [--latency-ms MS] [--tls-cert-out FILE]"
+    );
     std::process::exit(2);
 }

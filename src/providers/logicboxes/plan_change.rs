@@ -28,12 +28,10 @@ fn change_plan(api: &mut Api, target: &Target, how: PlanChange) -> Result<Outcom
         api::expect_true(&validated, Safety::Read)?;
     }
     let dry_run = api.call.request.options.dry_run;
+    let months = months(api, target);
     if dry_run || how == PlanChange::UpgradesOnly {
-        let months = months(api, target);
         let mut params = vec![("order-id", order_id.as_str()), ("new-plan-id", new_plan.as_str())];
-        if let Some(months) = &months {
-            params.push(("months", months));
-        }
+        params.extend(months.as_deref().map(|months| ("months", months)));
         let quote = api.get(&target.path("modify-pricing"), &params)?;
         let data = quote_data(&quote)?;
         if how == PlanChange::UpgradesOnly && data["quote"]["new_price"].as_f64() < data["quote"]["current_price"].as_f64() {
@@ -54,7 +52,7 @@ fn change_plan(api: &mut Api, target: &Target, how: PlanChange) -> Result<Outcom
         ("invoice-option", invoice_option(api)),
     ];
     params.extend(target.params.iter().cloned());
-    let result = act(api, &target.path("modify"), params, months(api, target)).map(|mut outcome| {
+    let result = act(api, &target.path("modify"), params, months).map(|mut outcome| {
         outcome.order_id = Some(order_id.clone());
         outcome.data("plan_id", new_plan.as_str()).data("dry_run", false)
     });
@@ -102,13 +100,8 @@ fn change_seats(api: &mut Api, target: &Target, add: &str, delete: &str) -> Resu
         outcome.order_id = Some(order_id.clone());
         summary(outcome).data("changed", true).data("dry_run", false)
     });
-    settle(api, Some(target), &order_id, result, |now| seats_of(now) == Some(wanted)).map(|outcome| {
-        if outcome.data.contains_key("reconciled") {
-            summary(outcome).data("changed", true)
-        } else {
-            outcome
-        }
-    })
+    // A change settled by re-reading the order carries what the call meant to do too.
+    settle(api, Some(target), &order_id, result, |now| seats_of(now) == Some(wanted)).map(|outcome| summary(outcome).data("changed", true))
 }
 
 fn seats_of(order: &Outcome) -> Option<u64> {
