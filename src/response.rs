@@ -287,3 +287,21 @@ pub fn internal_error_envelope() -> String {
     )
     .to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_learnt_later_is_masked_whole_in_the_log_even_when_it_holds_an_earlier_one() {
+        let mut redactor = Redactor::default();
+        redactor.add("abc");
+        let mut calls = CallLog::default();
+        let response = Some(r#"{"token":"abcdef"}"#.to_owned());
+        calls.push(CallRecord { method: "GET", url: "https://x.example/?t=abcdef".into(), status: Some(200), elapsed_ms: 0, request: None, response, error: None });
+        // A login token learnt after the exchange was logged, which happens to contain the key.
+        redactor.add("abcdef");
+        let out = envelope(&Subject::default(), Ok(Outcome::default()), calls, &redactor);
+        assert!(!out.contains("def") && out.contains(r#"?t=***"#), "{out}");
+    }
+}

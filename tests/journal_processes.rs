@@ -71,6 +71,13 @@ fn one_order_answered_by_all(env: &Env, answers: &[Value], natural_key: (&str, &
     assert_eq!(&orders[0]["order_id"], ids[0]);
 }
 
+/// A worker that waited on another's claim answers its result without a request of its own;
+/// one that placed or re-checked the order always made one. So an empty `calls` proves the
+/// workers overlapped rather than ran one after another.
+fn answered_from_the_journal(answer: &Value) -> bool {
+    answer["calls"].as_array().is_some_and(Vec::is_empty)
+}
+
 fn sitelock(env: &Env, domain: &str) -> Value {
     let mut request = env.lb(Some("sitelock"), json!({"domain": domain, "customer_id": env.first_customer(), "plan_id": env.lb_plan("sitelock", None)}));
     request["idempotency_key"] = json!(format!("service-{domain}"));
@@ -81,12 +88,15 @@ fn sitelock(env: &Env, domain: &str) -> Value {
 fn two_processes_with_the_same_create_place_one_order_in_each_of_ten_trials() {
     let env = Env::new();
     provider_latency(&env);
+    let mut waited = 0;
     for trial in 0..10 {
         let domain = format!("twice-{trial}.example");
         let answers = at_once(2, "create", &sitelock(&env, &domain), test_journal());
         one_order_answered_by_all(&env, &answers, ("domain", &domain));
+        waited += answers.iter().filter(|a| answered_from_the_journal(a)).count();
     }
     assert_eq!(env.received("sitelock/add.json").len(), 10, "one order sent per trial");
+    assert!(waited > 0, "in some trial one worker waited on the other's claim: the workers overlapped");
 }
 
 #[test]
@@ -97,6 +107,7 @@ fn eight_processes_with_the_same_create_place_one_order() {
     let request = env.lb(Some("codeguard"), json!({"domain": "eight.example", "customer_id": env.first_customer(), "plan_id": env.lb_plan("codeguard", None), "months": 12}));
     let answers = at_once(8, "create", &request, test_journal());
     one_order_answered_by_all(&env, &answers, ("domain", "eight.example"));
+    assert!(answers.iter().any(answered_from_the_journal), "some worker waited on another's claim: {answers:#?}");
     assert_eq!(env.received("codeguard/add.json").len(), 1);
 }
 

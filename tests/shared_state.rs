@@ -147,6 +147,7 @@ fn a_child_forked_while_a_token_is_fetched_fetches_its_own() {
     api.release();
     child.unwrap();
     expect_ok(&held.recv().unwrap());
+    assert_eq!(api.tokens_asked.load(Ordering::SeqCst), 2, "the child fetched a token of its own; the parent's fetch was not repeated");
 }
 
 #[test]

@@ -8,7 +8,7 @@
 
 use std::fmt;
 use std::io::{self, Read, Write};
-use std::net::TcpStream;
+use std::net::{SocketAddr, TcpStream};
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -190,31 +190,14 @@ impl fmt::Debug for Socket {
 const MIN_PER_ADDRESS: Duration = Duration::from_millis(10);
 
 impl Socket {
-    /// Connects to the first of the host's addresses that answers, sharing the time left
-    /// evenly among those not yet tried.
     fn connect(details: &ConnectionDetails, buffers: LazyBuffers) -> Result<Socket, ureq::Error> {
         let budget = match details.timeout.after {
             WireDuration::Exact(after) => after,
             WireDuration::NotHappening => super::CONNECT_TIMEOUT,
         };
-        let deadline = Instant::now() + budget;
-        let addresses: Vec<_> = details.addrs.iter().copied().collect();
-        let mut last_error = None;
-        for (tried, address) in addresses.iter().enumerate() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(ureq::Error::Timeout(Timeout::Connect));
-            }
-            let share = (left / (addresses.len() - tried) as u32).max(MIN_PER_ADDRESS).min(left);
-            match TcpStream::connect_timeout(address, share) {
-                Ok(stream) => {
-                    stream.set_nodelay(true)?;
-                    return Ok(Socket { stream, buffers });
-                }
-                Err(e) => last_error = Some(e),
-            }
-        }
-        Err(last_error.map_or(ureq::Error::HostNotFound, ureq::Error::Io))
+        let stream = connect_first(&details.addrs, Instant::now() + budget)?;
+        stream.set_nodelay(true)?;
+        Ok(Socket { stream, buffers })
     }
 
     /// One `send` or `recv` that does not block; `None` when it would have.
@@ -306,4 +289,41 @@ fn send_all(stream: &TcpStream, bytes: &[u8], timeout: NextTimeout) -> Result<()
         }
     }
     Ok(())
+}
+
+/// Connects to the first of a host's addresses that answers, sharing the time left before
+/// `deadline` evenly among those not yet tried.
+fn connect_first(addresses: &[SocketAddr], deadline: Instant) -> Result<TcpStream, ureq::Error> {
+    let mut last_error = None;
+    for (tried, address) in addresses.iter().enumerate() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(ureq::Error::Timeout(Timeout::Connect));
+        }
+        let share = (left / (addresses.len() - tried) as u32).max(MIN_PER_ADDRESS).min(left);
+        match TcpStream::connect_timeout(address, share) {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last_error = Some(e),
+        }
+    }
+    Err(last_error.map_or(ureq::Error::HostNotFound, ureq::Error::Io))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_that_refuses_gives_way_to_the_next() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let refusing = {
+            let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            closed.local_addr().unwrap()
+        };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let stream = connect_first(&[refusing, listener.local_addr().unwrap()], deadline).unwrap();
+        assert_eq!(stream.peer_addr().unwrap(), listener.local_addr().unwrap());
+        assert!(matches!(connect_first(&[refusing], deadline), Err(ureq::Error::Io(_))));
+        assert!(matches!(connect_first(&[], deadline), Err(ureq::Error::HostNotFound)));
+    }
 }
