@@ -217,12 +217,13 @@ fn send(agent: &Agent, outgoing: &Outgoing<'_>) -> Result<Incoming, ureq::Error>
     for (name, value) in outgoing.headers {
         request = request.header(*name, value);
     }
+    /// Runs a request within the exchange's time budget (a GET carries no body at all).
+    fn within<B: ureq::AsSendBody>(agent: &Agent, request: ureq::http::Request<B>, timeout: Duration) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+        agent.run(agent.configure_request(request).timeout_global(Some(timeout)).build())
+    }
     let mut response = match outgoing.form {
-        Some(form) => {
-            let request = request.header("content-type", "application/x-www-form-urlencoded").body(form.as_bytes())?;
-            agent.run(agent.configure_request(request).timeout_global(Some(outgoing.timeout)).build())?
-        }
-        None => agent.run(agent.configure_request(request.body(())?).timeout_global(Some(outgoing.timeout)).build())?,
+        Some(form) => within(agent, request.header("content-type", "application/x-www-form-urlencoded").body(form.as_bytes())?, outgoing.timeout)?,
+        None => within(agent, request.body(())?, outgoing.timeout)?,
     };
     let status = response.status().as_u16();
     // Sized from Content-Length (within the limit) so the body is read without regrowing.

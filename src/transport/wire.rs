@@ -125,20 +125,23 @@ impl fmt::Debug for Watched {
     }
 }
 
-impl Transport for Watched {
+impl Link {
+    /// The buffers ureq reads answers from and writes requests into.
     fn buffers(&mut self) -> &mut dyn Buffers {
-        match &mut self.link {
+        match self {
             Link::Plain(socket) => &mut socket.buffers,
             Link::Tls { buffers, .. } => buffers,
         }
     }
+}
+
+impl Transport for Watched {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.link.buffers()
+    }
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
-        let buffers: &mut dyn Buffers = match &mut self.link {
-            Link::Plain(socket) => &mut socket.buffers,
-            Link::Tls { buffers, .. } => buffers,
-        };
-        self.unsent.extend_from_slice(&buffers.output()[..amount]);
+        self.unsent.extend_from_slice(&self.link.buffers().output()[..amount]);
         if self.unsent.len() > MAX_UNSENT {
             self.send_unsent(timeout)?;
         }
