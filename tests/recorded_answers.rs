@@ -387,14 +387,27 @@ fn every_other_recorded_body_is_read_as_its_payload() {
     assert_eq!(read("domains-details-by-name.json")["currentstatus"], "Active");
 }
 
+/// Recorded bodies of calls the library never makes, so no operation can receive them: they are
+/// read as payloads only (above).
+const PAYLOAD_ONLY: [&str; 2] = [
+    // orderid.json: the library finds orders through search.json's counts instead.
+    "domains-orderid.json",
+    // reseller-price.json: `plans` reads the customer's price, not the reseller's.
+    "products-reseller-price-codeguard.json",
+];
+
 #[test]
-fn every_recorded_file_is_covered_by_a_test_here() {
+fn every_recorded_file_is_served_to_the_operation_that_receives_it() {
     let source = std::fs::read_to_string(file!()).unwrap();
     let dir = format!("{}/tests/data/recorded/logicboxes", env!("CARGO_MANIFEST_DIR"));
     for entry in std::fs::read_dir(dir).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
-        let quoted = format!("\"{name}\"");
-        let product_template = name.replace("sitelock", "{product}").replace("codeguard", "{product}");
-        assert!(source.contains(&quoted) || source.contains(&format!("\"{product_template}\"")), "{name} has no test");
+        if PAYLOAD_ONLY.contains(&name.as_str()) {
+            continue;
+        }
+        // Served from the replay server, by name or by the product-templated name.
+        let template = name.replace("sitelock", "{product}").replace("codeguard", "{product}");
+        let served = [format!("recorded(\"{name}\")"), format!("recorded(&format!(\"{template}\"))")];
+        assert!(served.iter().any(|call| source.contains(call.as_str())), "{name} is not served to an operation by any test");
     }
 }
