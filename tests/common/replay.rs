@@ -3,9 +3,9 @@
 //! library reads that provider's exact bytes.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
+
+use super::loopback;
 
 /// A request as the server received it: method, path, and the query and form parameters.
 #[derive(Debug, Clone)]
@@ -29,17 +29,10 @@ pub struct Replay {
 
 impl Replay {
     pub fn start() -> Replay {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-        let url = format!("http://{}", listener.local_addr().unwrap());
         let script = Arc::new(Mutex::new(Script::default()));
         let shared = script.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let script = shared.clone();
-                std::thread::spawn(move || serve(stream, &script));
-            }
-        });
-        Replay { url, script }
+        let server = loopback::serve(move |request| answer(request, &shared));
+        Replay { url: server.url, script }
     }
 
     /// Answers `path` (e.g. `/api/sitelock/add.json`) with `status` and `body`, after any answers
@@ -66,45 +59,18 @@ impl Seen {
     }
 }
 
-fn serve(stream: TcpStream, script: &Mutex<Script>) {
-    let mut reader = BufReader::new(stream);
-    let mut head = String::new();
-    if reader.read_line(&mut head).is_err() {
-        return;
-    }
-    let mut parts = head.split_whitespace();
-    let (method, target) = (parts.next().unwrap_or_default().to_owned(), parts.next().unwrap_or_default().to_owned());
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).is_err() || line.trim().is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse().unwrap_or(0);
-            }
-        }
-    }
-    let mut body = vec![0; length];
-    if reader.read_exact(&mut body).is_err() {
-        return;
-    }
-    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+/// The next recorded answer for the request's path (404 for a path with none), remembering
+/// the request with its query and form parameters.
+fn answer(request: &loopback::Seen, script: &Mutex<Script>) -> loopback::Answer {
+    let (path, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
     let mut params: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-    params.extend(url::form_urlencoded::parse(&body).into_owned());
-    let (status, answer) = {
-        let mut script = script.lock().unwrap();
-        script.seen.push(Seen { method, path: path.to_owned(), params });
-        match script.answers.get_mut(path) {
-            Some(queue) if queue.len() > 1 => queue.remove(0),
-            Some(queue) if !queue.is_empty() => queue[0].clone(),
-            _ => (404, "<html><body>Not Found</body></html>".to_owned()),
-        }
+    params.extend(url::form_urlencoded::parse(request.body.as_bytes()).into_owned());
+    let mut script = script.lock().unwrap();
+    script.seen.push(Seen { method: request.method.clone(), path: path.to_owned(), params });
+    let (status, body) = match script.answers.get_mut(path) {
+        Some(queue) if queue.len() > 1 => queue.remove(0),
+        Some(queue) if !queue.is_empty() => queue[0].clone(),
+        _ => (404, "<html><body>Not Found</body></html>".to_owned()),
     };
-    let response = format!(
-        "HTTP/1.1 {status} Recorded\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
-        answer.len()
-    );
-    let _ = reader.get_mut().write_all(response.as_bytes());
+    loopback::Answer::json(status, body)
 }
