@@ -18,47 +18,72 @@ pub fn fetch(api: &mut Api, target: &Target, order_id: &str) -> Result<Outcome, 
         return Err(api::unexpected(Safety::Read, "order details that are not an object"));
     }
     let text = |key: &str| body.get(key).and_then(api::text);
-    let provider_status = text("currentstatus");
-    let status = provider_status.as_deref().and_then(status_of);
-    let mut data = Map::new();
-    let mut put = |key: &str, value: Option<Value>| {
-        data.insert(key.to_owned(), value.unwrap_or(Value::Null));
+    let shared = Shared {
+        order_id: text("entityid"),
+        domain: text("domainname").or_else(|| text("description")),
+        provider_status: text("currentstatus"),
+        product_key: text("productkey"),
+        plan_id: text("planid"),
+        customer_id: text("customerid"),
+        auto_renew: ["recurring", "autorenew", "isautorenew"].iter().find_map(|k| text(k)).map(|v| v == "true"),
+        created_at: body.get("creationtime").and_then(epoch_to_rfc3339),
+        expires_at: body.get("endtime").and_then(epoch_to_rfc3339),
     };
-    put("order_id", text("entityid").map(Value::String));
-    put("domain", text("domainname").or_else(|| text("description")).map(Value::String));
-    put("status", status.map(status_value));
-    put("provider_status", provider_status.map(Value::String));
-    put("product_key", text("productkey").map(Value::String));
-    put("plan_id", text("planid").map(Value::String));
-    put("customer_id", text("customerid").map(Value::String));
-    put("auto_renew", ["recurring", "autorenew", "isautorenew"].iter().find_map(|k| text(k)).map(|v| Value::Bool(v == "true")));
-    put("created_at", body.get("creationtime").and_then(epoch_to_rfc3339).map(Value::String));
-    put("expires_at", body.get("endtime").and_then(epoch_to_rfc3339).map(Value::String));
-    add_edition(&mut data, target.product, text("productkey").as_deref());
+    let mut outcome = shared.outcome(target.product);
     for field in target.product.details {
-        data.insert(field.ours.to_owned(), family_value(&body, field));
+        outcome.data.insert(field.ours.to_owned(), family_value(&body, field));
     }
-    Ok(Outcome { order_id: text("entityid"), status, data, provider_response: body, ..Outcome::default() })
+    Ok(Outcome { provider_response: body, ..outcome })
 }
 
 /// The order as its search record shows it (no plan).
 pub fn from_search(found: &Found, product: &OrderProduct) -> Outcome {
-    let status = found.provider_status.as_deref().and_then(status_of);
-    let text = |v: &Option<String>| v.clone().map(Value::String).unwrap_or(Value::Null);
-    let time = |v: &Option<Value>| v.as_ref().and_then(epoch_to_rfc3339).map(Value::String).unwrap_or(Value::Null);
-    let mut data = Map::new();
-    data.insert("order_id".into(), Value::String(found.order_id.to_string()));
-    data.insert("domain".into(), text(&found.domain));
-    data.insert("status".into(), status.map(status_value).unwrap_or(Value::Null));
-    data.insert("provider_status".into(), text(&found.provider_status));
-    data.insert("product_key".into(), text(&found.product_key));
-    data.insert("plan_id".into(), Value::Null);
-    data.insert("customer_id".into(), text(&found.customer_id));
-    data.insert("auto_renew".into(), found.auto_renew.map_or(Value::Null, Value::Bool));
-    data.insert("created_at".into(), time(&found.created));
-    data.insert("expires_at".into(), time(&found.expires));
-    add_edition(&mut data, product, found.product_key.as_deref());
-    Outcome { order_id: Some(found.order_id.to_string()), status, data, ..Outcome::default() }
+    let shared = Shared {
+        order_id: Some(found.order_id.to_string()),
+        domain: found.domain.clone(),
+        provider_status: found.provider_status.clone(),
+        product_key: found.product_key.clone(),
+        plan_id: None,
+        customer_id: found.customer_id.clone(),
+        auto_renew: found.auto_renew,
+        created_at: found.created.as_ref().and_then(epoch_to_rfc3339),
+        expires_at: found.expires.as_ref().and_then(epoch_to_rfc3339),
+    };
+    shared.outcome(product)
+}
+
+/// The fields every product's order shows, whichever answer they were read from: one builder,
+/// so an order read from its details and one read from a search record show the same keys.
+struct Shared {
+    order_id: Option<String>,
+    domain: Option<String>,
+    provider_status: Option<String>,
+    product_key: Option<String>,
+    plan_id: Option<String>,
+    customer_id: Option<String>,
+    auto_renew: Option<bool>,
+    created_at: Option<String>,
+    expires_at: Option<String>,
+}
+
+impl Shared {
+    fn outcome(self, product: &OrderProduct) -> Outcome {
+        let status = self.provider_status.as_deref().and_then(status_of);
+        let text = |v: Option<String>| v.map_or(Value::Null, Value::String);
+        let mut data = Map::new();
+        data.insert("order_id".into(), text(self.order_id.clone()));
+        data.insert("domain".into(), text(self.domain));
+        data.insert("status".into(), status.map_or(Value::Null, status_value));
+        data.insert("provider_status".into(), text(self.provider_status));
+        data.insert("product_key".into(), text(self.product_key.clone()));
+        data.insert("plan_id".into(), text(self.plan_id));
+        data.insert("customer_id".into(), text(self.customer_id));
+        data.insert("auto_renew".into(), self.auto_renew.map_or(Value::Null, Value::Bool));
+        data.insert("created_at".into(), text(self.created_at));
+        data.insert("expires_at".into(), text(self.expires_at));
+        add_edition(&mut data, product, self.product_key.as_deref());
+        Outcome { order_id: self.order_id, status, data, ..Outcome::default() }
+    }
 }
 
 /// `platform` and `region` of the order's edition, for products sold in several.
