@@ -165,3 +165,24 @@ pub static REGISTRY: &[&dyn Provider] = &[&logicboxes::LogicBoxes, &racknap::Rac
 pub fn find(name: &str) -> Option<&'static dyn Provider> {
     REGISTRY.iter().copied().find(|p| p.spec().name == name)
 }
+
+/// Places a create at most once. An order `existing` finds (one an earlier attempt placed) is
+/// the answer; a look-up that fails orders nothing. When the answer to `place` is lost, the
+/// order is looked for again and placed a second time only if the API's own record shows none.
+pub fn place_once<A>(
+    api: &mut A,
+    mut existing: impl FnMut(&mut A) -> Result<Option<Outcome>, Error>,
+    mut place: impl FnMut(&mut A) -> Result<Outcome, Error>,
+) -> Result<Outcome, Error> {
+    if let Some(found) = existing(api).map_err(Error::lookup_failed)? {
+        return Ok(found);
+    }
+    match place(api) {
+        Err(lost) if lost.code == ErrorCode::OutcomeUnknown => match existing(api) {
+            Ok(Some(found)) => Ok(found),
+            Ok(None) => place(api),
+            Err(_) => Err(lost),
+        },
+        result => result,
+    }
+}

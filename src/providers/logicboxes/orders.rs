@@ -106,17 +106,7 @@ fn create_once(api: &mut Api, target: &Target) -> Result<Outcome, Error> {
             return Ok(reconciled(live));
         }
     }
-    if let Some(existing) = existing_order(api, target).map_err(Error::lookup_failed)? {
-        return Ok(reconciled(existing));
-    }
-    match place(api, target) {
-        Err(lost) if lost.code == ErrorCode::OutcomeUnknown => match existing_order(api, target) {
-            Ok(Some(existing)) => Ok(reconciled(existing)),
-            Ok(None) => place(api, target),
-            Err(_) => Err(lost),
-        },
-        result => result,
-    }
+    crate::providers::place_once(api, |api| Ok(existing_order(api, target)?.map(reconciled)), |api| place(api, target))
 }
 
 fn place(api: &mut Api, target: &Target) -> Result<Outcome, Error> {

@@ -13,27 +13,17 @@ use super::super::details::status_of;
 use super::form::SignUp;
 use super::lookup::{self, Listed};
 use crate::http::Safety;
-use crate::response::{Error, ErrorCode, Outcome, Status};
+use crate::response::{Error, Outcome, Status};
 
 pub fn create(api: &mut Api) -> Result<Outcome, Error> {
     let form = SignUp::from_options(&api.service().options)?;
     create_once(api, &form).map_err(Error::ambiguous_for_create)
 }
 
+/// The search is the API's own record: no customer there means a lost sign-up did not happen,
+/// and the API refuses a second customer with one username anyway.
 fn create_once(api: &mut Api, form: &SignUp) -> Result<Outcome, Error> {
-    if let Some(existing) = existing(api, &form.email).map_err(Error::lookup_failed)? {
-        return Ok(reconciled(existing));
-    }
-    match sign_up(api, form) {
-        Err(lost) if lost.code == ErrorCode::OutcomeUnknown => match existing(api, &form.email) {
-            Ok(Some(existing)) => Ok(reconciled(existing)),
-            // The search is the API's own record: no customer there means the lost sign-up did
-            // not happen, and the API refuses a second customer with one username anyway.
-            Ok(None) => sign_up(api, form),
-            Err(_) => Err(lost),
-        },
-        result => result,
-    }
+    crate::providers::place_once(api, |api| Ok(existing(api, &form.email)?.map(reconciled)), |api| sign_up(api, form))
 }
 
 fn existing(api: &mut Api, email: &str) -> Result<Option<Listed>, Error> {
