@@ -161,6 +161,11 @@ impl Session {
         })
     }
 
+    /// When the call must be over, retries and waits for other calls included.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
     pub fn remaining(&self) -> Duration {
         self.deadline.saturating_duration_since(Instant::now())
     }

@@ -253,12 +253,16 @@ pub fn parse(text: &str) -> Result<Request, Error> {
     // it is read straight into its fields. Whatever that refuses is read again the long way,
     // which finds the same answer or says precisely what is wrong.
     let scan = nesting::scan(text, MAX_NESTING);
-    if !scan.too_deep && !scan.has_arrays {
+    if scan.too_deep {
+        return Err(describe_syntax_error(NotJson::TooDeep));
+    }
+    if !scan.has_arrays {
         if let Ok(request) = serde_json::from_str::<Request>(text) {
             return checked(request);
         }
     }
-    let value: Value = nesting::parse(text).map_err(describe_syntax_error)?;
+    // Depth is checked above, once.
+    let value: Value = serde_json::from_str(text).map_err(|e| describe_syntax_error(NotJson::Invalid(e)))?;
     require_objects(&value)?;
     // Tracking the path costs as much as the rest of the parse: only a refused request needs it.
     let request: Request = match Request::deserialize(&value) {

@@ -2,7 +2,7 @@
 //! it runs and its outcome recorded after; a terminated order is forgotten, so that the same
 //! request may create the service anew.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::claim::{self, Claim, Entered};
 use super::{key, with_store, Store};
@@ -33,8 +33,7 @@ pub fn guard(
         }
         return result;
     };
-    let deadline = Instant::now() + session.remaining();
-    let mut claim = match claim::enter(key, deadline)? {
+    let mut claim = match claim::enter(key, session.deadline())? {
         Entered::Answered(outcome) => return Ok(outcome),
         Entered::Claimed(claim) => claim,
     };
