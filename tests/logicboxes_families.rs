@@ -188,6 +188,12 @@ fn every_family_goes_through_its_whole_lifecycle_driven_by_the_catalog() {
         if product.options("create").contains(&"addons".to_owned()) {
             assert_eq!(param_values(&adds[0], "addon"), ["cpanel", "storage_1"], "{key}: add-ons repeat `addon`");
         }
+        // The sandbox checks these flags but shows them nowhere: what was sent is the proof.
+        for (option, param) in [("enable_ssl", "enable-ssl"), ("add_dedicated_ip", "add-dedicated-ip")] {
+            if product.options("create").contains(&option.to_owned()) {
+                assert_eq!(param_values(&adds[0], param), ["true"], "{key}: {option}");
+            }
+        }
 
         // details: active, with the family's own fields
         if product.operation("details").is_some() {

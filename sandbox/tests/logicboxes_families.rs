@@ -191,8 +191,9 @@ fn family_refusals_take_every_mixed_error_shape() {
         .map(|_| {
             let answer = add(&env, "dedicatedserver/linux/hk/", "mixed.example", &[("plan-id", "1")]);
             let body = answer.json();
-            format!("{} {}", answer.status, body["status"])
+            let keys: Vec<&String> = body.as_object().expect("an object").keys().collect();
+            format!("{} {keys:?} {}", answer.status, body["status"])
         })
         .collect();
-    assert!(shapes.len() >= 4, "{shapes:?}");
+    assert_eq!(shapes.len(), 6, "six refusals in a row take the six shapes: {shapes:?}");
 }

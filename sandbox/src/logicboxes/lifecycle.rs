@@ -66,7 +66,7 @@ pub fn renew(world: &mut World, req: &SimRequest, product: &Product) -> Reply {
     let auto_renew = required_boolean(req, "auto-renew")?;
     let invoice = InvoiceOption::from_request(req)?;
     let months = term_months(req, product)?;
-    let ssl = setup::ssl_at_renew(req, product)?;
+    setup::check_ssl_at_renew(req, product)?;
     let renewed_seats = match product.family.pricing {
         Pricing::Seats { .. } if req.param("no-of-accounts").is_some() => Some(accounts(req)?),
         _ => None,
@@ -76,9 +76,6 @@ pub fn renew(world: &mut World, req: &SimRequest, product: &Product) -> Reply {
     order.ends_at += term_seconds(months);
     order.months += months;
     order.auto_renew = auto_renew;
-    if let Some(ssl) = ssl {
-        order.extras.ssl = ssl;
-    }
     let order = order.clone();
     let mut billing = Billing::term(invoice, order.monthly_cents(), months);
     if let (Some(renewed), Some(held)) = (renewed_seats, order.extras.seats) {

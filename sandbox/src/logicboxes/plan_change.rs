@@ -43,7 +43,7 @@ pub fn modify_pricing(world: &mut World, req: &SimRequest, product: &Product) ->
 pub fn modify(world: &mut World, req: &SimRequest, product: &Product) -> Reply {
     let invoice = InvoiceOption::from_request(req)?;
     term_months(req, product)?;
-    let blocks = setup::cpanel_blocks(req, product)?;
+    setup::check_cpanel_blocks(req, product)?;
     let now = world.now();
     let (order, plan) = change_target(&mut world.lb, req, product, "new-plan-id")?;
     let cents = Quote::new(order, plan, now).upgrade_cents();
@@ -52,9 +52,6 @@ pub fn modify(world: &mut World, req: &SimRequest, product: &Product) -> Reply {
         return Err(error(format!("Downgrade of {} orders is not allowed", product.name())));
     }
     order.plan_id = Some(plan.id.to_owned());
-    if blocks.is_some() {
-        order.extras.cpanel_blocks = blocks;
-    }
     let order = order.clone();
     Ok(action_reply(&mut world.lb, &order, ActionKind::Modify, Some(Billing { option: invoice, cents })))
 }

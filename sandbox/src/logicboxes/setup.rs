@@ -36,21 +36,18 @@ pub struct Extras {
     pub seats: Option<u32>,
     pub os: Option<String>,
     pub addons: Vec<String>,
-    pub ssl: bool,
-    pub dedicated_ip: bool,
-    /// Reseller hosting: blocks of ten cPanel accounts.
-    pub cpanel_blocks: Option<u32>,
 }
 
-/// The family parameters of `add.json`.
+/// The family parameters of `add.json`. `enable-ssl` and `add-dedicated-ip` are checked as the
+/// API checks them; no answer of the sandbox shows them, so they are not kept.
 pub fn at_add(req: &SimRequest, product: &Product) -> Result<Extras, SimResponse> {
     let setup = product.family.setup;
     let mut extras = Extras::default();
     if setup.ssl {
-        extras.ssl = boolean(req, "enable-ssl")?.unwrap_or(false);
+        boolean(req, "enable-ssl")?;
     }
     if setup.dedicated_ip {
-        extras.dedicated_ip = boolean(req, "add-dedicated-ip")?.unwrap_or(false);
+        boolean(req, "add-dedicated-ip")?;
     }
     if setup.server {
         extras.os = Some(os(req)?);
@@ -62,20 +59,20 @@ pub fn at_add(req: &SimRequest, product: &Product) -> Result<Extras, SimResponse
     Ok(extras)
 }
 
-/// `enable-ssl` on renew, where the family takes it.
-pub fn ssl_at_renew(req: &SimRequest, product: &Product) -> Result<Option<bool>, SimResponse> {
+/// `enable-ssl` on renew, checked where the family takes it.
+pub fn check_ssl_at_renew(req: &SimRequest, product: &Product) -> Result<(), SimResponse> {
     if product.family.setup.ssl {
-        return boolean(req, "enable-ssl");
+        boolean(req, "enable-ssl")?;
     }
-    Ok(None)
+    Ok(())
 }
 
-/// `cpanel-blocks` on modify, where the family takes it.
-pub fn cpanel_blocks(req: &SimRequest, product: &Product) -> Result<Option<u32>, SimResponse> {
-    if !product.family.setup.cpanel_blocks || req.param("cpanel-blocks").is_none() {
-        return Ok(None);
+/// `cpanel-blocks` on modify, checked where the family takes it.
+pub fn check_cpanel_blocks(req: &SimRequest, product: &Product) -> Result<(), SimResponse> {
+    if product.family.setup.cpanel_blocks && req.param("cpanel-blocks").is_some() {
+        bounded(req, "cpanel-blocks", 1, 100)?;
     }
-    Ok(Some(bounded(req, "cpanel-blocks", 1, 100)? as u32))
+    Ok(())
 }
 
 /// `no-of-accounts`: required, from 1 to [`MAX_ACCOUNTS`].
