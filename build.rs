@@ -1,5 +1,6 @@
 //! Generates the C header with cbindgen into OUT_DIR. `include/hostprov.h` is the checked-in
-//! copy; a test fails when the two differ, and `HOSTPROV_BLESS_HEADER=1 cargo build` updates it.
+//! copy (and the WHMCS module's); a test fails when they differ, and
+//! `HOSTPROV_BLESS_HEADER=1 cargo build` updates both.
 
 use std::path::PathBuf;
 
@@ -17,6 +18,9 @@ fn main() {
         .expect("the C header can be generated")
         .write_to_file(&out);
     if std::env::var_os("HOSTPROV_BLESS_HEADER").is_some_and(|v| v == "1") {
-        std::fs::copy(&out, crate_dir.join("include/hostprov.h")).expect("include/ is writable");
+        // The WHMCS module's folder ships its own copy: it is installed on its own.
+        for copy in ["include/hostprov.h", "whmcs/modules/servers/hostprov/hostprov.h"] {
+            std::fs::copy(&out, crate_dir.join(copy)).expect("the header's copies are writable");
+        }
     }
 }

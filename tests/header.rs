@@ -12,6 +12,13 @@ fn checked_in_header_matches_a_fresh_generation() {
     );
 }
 
+/// The WHMCS module's folder is installed on its own, so it carries its own copy.
+#[test]
+fn whmcs_module_copy_is_the_header() {
+    const WHMCS_COPY: &str = include_str!("../whmcs/modules/servers/hostprov/hostprov.h");
+    assert!(WHMCS_COPY == CHECKED_IN, "whmcs/modules/servers/hostprov/hostprov.h is stale: run `HOSTPROV_BLESS_HEADER=1 cargo build` and commit it");
+}
+
 #[test]
 fn header_declares_exactly_the_contract() {
     let code: Vec<&str> = CHECKED_IN.lines().filter(|l| !l.starts_with("//") && !l.starts_with("/*") && !l.starts_with('#')).collect();
