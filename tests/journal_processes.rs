@@ -6,7 +6,8 @@ mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 use std::sync::OnceLock;
 
 use common::native::compile_c;
@@ -21,7 +22,7 @@ fn worker() -> &'static Path {
 
 /// Starts `n` worker processes, hands every one of them `request`, and only then closes their
 /// standard input: each reads until that end, so all of them start the call together.
-fn at_once(n: usize, operation: &str, request: &Value, journal: &Path) -> Vec<Value> {
+fn spawn_workers(n: usize, operation: &str, request: &Value, journal: &Path) -> Vec<Child> {
     let mut children: Vec<_> = (0..n)
         .map(|_| {
             Command::new(worker())
@@ -41,6 +42,11 @@ fn at_once(n: usize, operation: &str, request: &Value, journal: &Path) -> Vec<Va
     }
     drop(inputs);
     children
+}
+
+/// Runs `n` workers together (see [`spawn_workers`]) and collects their envelopes.
+fn at_once(n: usize, operation: &str, request: &Value, journal: &Path) -> Vec<Value> {
+    spawn_workers(n, operation, request, journal)
         .into_iter()
         .map(|child| {
             let output = child.wait_with_output().unwrap();
@@ -168,4 +174,40 @@ fn without_a_usable_journal_creates_and_renews_refuse_and_reads_still_run() {
     }
     assert_eq!(env.received("sitelock/add.json").len(), 1, "only the first create was sent");
     assert!(env.received("sitelock/renew.json").is_empty());
+}
+
+#[test]
+fn a_worker_killed_while_it_holds_a_create_is_settled_by_the_panels_retries_without_a_second_order() {
+    let env = Env::new();
+    // The order is placed, then its answer never comes: the worker is killed while it waits,
+    // holding the journal's claim, as a PHP-FPM worker killed by its request timeout would.
+    env.admin_put("faults", json!({"rate": 1.0, "kinds": ["timeout_after_commit"], "methods": ["POST"], "seed": 9}));
+    let mut request = sitelock(&env, "killed.example");
+    request["options"] = json!({"timeout_ms": 2000});
+    let mut worker = spawn_workers(1, "create", &request, test_journal()).remove(0);
+    let placed_by = Instant::now() + Duration::from_secs(20);
+    while env.received("sitelock/add.json").is_empty() {
+        assert!(Instant::now() < placed_by, "the worker never sent its order");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    worker.kill().unwrap();
+    worker.wait().unwrap();
+    env.admin_put("faults", json!({"rate": 0}));
+
+    // The panel's queue repeats the same create while the answer is `retryable`; a dead
+    // holder's claim is taken over once its deadline and margin have passed, and settled.
+    let until = Instant::now() + Duration::from_secs(40);
+    let last = loop {
+        let answer = at_once(1, "create", &request, test_journal()).remove(0);
+        if answer["ok"] == true || Instant::now() > until {
+            break answer;
+        }
+        assert_eq!(expect_error(&answer, "outcome_unknown")["retryable"], true, "{answer:#}");
+        std::thread::sleep(Duration::from_secs(1));
+    };
+    assert_eq!((&last["ok"], &last["data"]["reconciled"]), (&json!(true), &json!(true)), "{last:#}");
+    assert_eq!(env.received("sitelock/add.json").len(), 1, "the order was sent once");
+    let orders: Vec<Value> = env.admin("orders").as_array().unwrap().iter().filter(|o| o["domain"] == "killed.example").cloned().collect();
+    assert_eq!(orders.len(), 1, "{orders:#?}");
+    assert_eq!(orders[0]["order_id"], last["order_id"]);
 }
