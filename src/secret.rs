@@ -208,6 +208,37 @@ mod tests {
         assert!(is_secret_parameter("api-key") && is_secret_parameter("Secret") && !is_secret_parameter("reason"));
     }
 
+    /// Every decoding combination `spelling::LAYERS` claims, written out here rather than read
+    /// from it, so that a combination dropped there fails here: each spelling is encoded from
+    /// the last layer decoded inward, every byte or character escaped.
+    #[test]
+    fn masks_every_layered_spelling_the_decoder_claims() {
+        let percent = |s: &str| -> String { s.bytes().map(|b| format!("%{b:02X}")).collect() };
+        let form = |s: &str| -> String { url::form_urlencoded::byte_serialize(s.as_bytes()).collect() };
+        let json = |s: &str| -> String { s.encode_utf16().map(|u| format!("\\u{u:04x}")).collect() };
+        let html = |s: &str| -> String { s.chars().map(|c| format!("&#x{:X};", c as u32)).collect() };
+        for secret in ["k3y wïth/slash*😀+&\\\"q", "p%41ss+w rd/ü&amp;"] {
+            let mut r = Redactor::default();
+            r.add(secret);
+            let spellings = [
+                ("percent", percent(secret)),
+                ("form", form(secret)),
+                ("json", json(secret)),
+                ("html", html(secret)),
+                ("json of percent", json(&percent(secret))),
+                ("json of form", json(&form(secret))),
+                ("percent of json", percent(&json(secret))),
+                ("percent of percent", percent(&percent(secret))),
+                ("html of percent", html(&percent(secret))),
+                ("form of json", form(&json(secret))),
+                ("html of form", html(&form(secret))),
+            ];
+            for (layers, spelled) in spellings {
+                assert_eq!(r.redact(&format!("<{spelled}>")), "<***>", "{secret:?} as {layers}: {spelled}");
+            }
+        }
+    }
+
     #[test]
     fn masks_every_spelling_a_server_may_produce() {
         let secret = "k3y wïth/slash*😀+&\\\"q";
