@@ -211,3 +211,37 @@ fn a_worker_killed_while_it_holds_a_create_is_settled_by_the_panels_retries_with
     assert_eq!(orders.len(), 1, "{orders:#?}");
     assert_eq!(orders[0]["order_id"], last["order_id"]);
 }
+
+#[test]
+fn worker_processes_opening_a_new_journal_together_place_one_order() {
+    // Threads of one process share SQLite's locks; processes take the real file locks while one
+    // of them switches a new journal to WAL and writes its schema.
+    let env = Env::new();
+    provider_latency(&env);
+    for round in 0..3 {
+        let journal = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("first-open-processes-{}-{round}.sqlite3", std::process::id()));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", journal.display()));
+        }
+        let domain = format!("first-open-{round}.example");
+        let answers = at_once(8, "create", &sitelock(&env, &domain), &journal);
+        one_order_answered_by_all(&env, &answers, ("domain", &domain));
+    }
+}
+
+#[test]
+fn overlapping_renews_in_separate_processes_renew_once() {
+    let env = Env::new();
+    let created = call("create", &env.lb(Some("codeguard"), json!({"domain": "double-renew.example", "customer_id": env.first_customer(), "plan_id": env.lb_plan("codeguard", None), "months": 12})));
+    let order_id = created["order_id"].as_str().unwrap().to_owned();
+    let expiry_before = env.order(&order_id)["expires_at"].clone();
+    // Long enough that the workers' calls overlap: a double click, or two queue workers.
+    env.admin_put("faults", json!({"rate": 0, "latency_ms": 300}));
+    let answers = at_once(4, "renew", &env.lb(Some("codeguard"), json!({"order_id": order_id, "months": 12})), test_journal());
+    for answer in &answers {
+        assert_eq!(answer["ok"], true, "{answer:#}");
+    }
+    assert_eq!(env.received("codeguard/renew.json").len(), 1, "renewed once by four overlapping workers");
+    let expiry_after = env.order(&order_id)["expires_at"].clone();
+    assert_ne!(expiry_after, expiry_before, "the one renewal was carried out");
+}
