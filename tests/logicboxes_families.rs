@@ -207,8 +207,15 @@ fn every_family_goes_through_its_whole_lifecycle_driven_by_the_catalog() {
                     assert_eq!(data[field], expected, "{key} details.{field}");
                 }
             }
-            if data.get("ip_address").is_some() {
+            let is_hosting = key.ends_with("_hosting") && key != "cloud_hosting";
+            let is_server = product.options("create").contains(&"os".to_owned());
+            if is_hosting || is_server {
                 assert!(data["ip_address"].as_str().is_some_and(|ip| ip.parse::<std::net::IpAddr>().is_ok()), "{key}: {data:#}");
+            }
+            if is_hosting {
+                for field in ["temporary_url", "admin_username", "disk_space", "bandwidth", "mail_space", "nameservers"] {
+                    assert!(!data[field].is_null(), "{key}: details.{field} is mapped: {data:#}");
+                }
             }
         } else {
             let error = expect_error(&call("details", &env.lb(Some(key), json!({"order_id": order_id}))), "unsupported_operation");
