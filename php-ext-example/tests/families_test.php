@@ -28,15 +28,6 @@ const FAMILIES = [
     'cloud_hosting' => ['edition' => ['region' => 'in'], 'create' => []],
 ];
 
-/** @return list<string> the product's operations in the catalog */
-function familyOperations(string $product): array
-{
-    $providers = array_column(client()->catalog()['data']['providers'] ?? [], null, 'provider');
-    $products = array_column($providers['logicboxes']['products'] ?? [], null, 'product');
-    check(isset($products[$product]), "the catalog lists {$product}");
-    return array_column($products[$product]['operations'], 'operation');
-}
-
 /** @param array<string, mixed> $family @return array<string, mixed> */
 function familyRequest(string $product, array $family, array $service, array $options = []): array
 {
@@ -51,7 +42,7 @@ function familyRequest(string $product, array $family, array $service, array $op
 function familyLifecycle(string $product, array $family): void
 {
     sandbox()->reset();
-    $operations = familyOperations($product);
+    $operations = catalogOperations('logicboxes', $product);
     $request = static fn (array $service, array $options = []): array => familyRequest($product, $family, $service, $options);
     $plans = array_values(array_filter(
         client()->plans($request([]))['data']['plans'] ?? [],

@@ -513,6 +513,22 @@ function sandboxOrder(string $provider, string $orderId, array $expected, string
     return $order;
 }
 
+/** @return array<string, mixed> the catalog's entry for $provider */
+function catalogProvider(string $provider): array
+{
+    $providers = array_column(client()->catalog()['data']['providers'] ?? [], null, 'provider');
+    check(isset($providers[$provider]), "the catalog lists {$provider}");
+    return $providers[$provider] ?? [];
+}
+
+/** @return list<string> the operations the catalog lists for $provider's $product */
+function catalogOperations(string $provider, string $product): array
+{
+    $products = array_column(catalogProvider($provider)['products'] ?? [], null, 'product');
+    check(isset($products[$product]), "the catalog lists {$provider} {$product}");
+    return array_column($products[$product]['operations'] ?? [], 'operation');
+}
+
 /**
  * The operations a product does not list in the catalog, among those Client can run: each must
  * be answered `unsupported_operation`.
@@ -521,13 +537,9 @@ function sandboxOrder(string $provider, string $orderId, array $expected, string
  */
 function unsupportedOperations(string $provider, string $product): array
 {
-    $providers = array_column(client()->catalog()['data']['providers'] ?? [], null, 'provider');
-    check(isset($providers[$provider]), "the catalog lists {$provider}");
-    $products = array_column($providers[$provider]['products'] ?? [], null, 'product');
-    check(isset($products[$product]), "the catalog lists {$provider} {$product}");
     $supported = array_merge(
-        array_column($products[$product]['operations'] ?? [], 'operation'),
-        array_column($providers[$provider]['operations'] ?? [], 'operation'),
+        catalogOperations($provider, $product),
+        array_column(catalogProvider($provider)['operations'] ?? [], 'operation'),
     );
     $all = ['create', 'suspend', 'unsuspend', 'terminate', 'renew', 'change_package', 'client_area_url', 'details', 'plans', 'test_connection'];
     return array_values(array_diff($all, $supported));

@@ -167,19 +167,10 @@ function logHoldsAndHidesAll(array $functions, string $password, array $more, st
     }
 }
 
-/** @return list<string> the operations the catalog lists for a product */
-function catalogOperations(string $provider, string $product): array
-{
-    $providers = array_column(client()->catalog()['data']['providers'] ?? [], null, 'provider');
-    $products = array_column($providers[$provider]['products'] ?? [], null, 'product');
-    return array_column($products[$product]['operations'] ?? [], 'operation');
-}
-
 /** @return list<string> the products of $provider that the catalog lists */
 function catalogProducts(string $provider): array
 {
-    $providers = array_column(client()->catalog()['data']['providers'] ?? [], null, 'provider');
-    return array_column($providers[$provider]['products'] ?? [], 'product');
+    return array_column(catalogProvider($provider)['products'] ?? [], 'product');
 }
 
 function requestsReceived(): int
