@@ -264,3 +264,19 @@ fn two_sign_ups_with_other_emails_and_no_key_are_two_customers() {
     let again = create(&env, form("First-Of-Two@example.com"));
     assert_eq!((again["data"]["customer_id"].clone(), again["data"]["reconciled"].clone()), (first["data"]["customer_id"].clone(), json!(true)));
 }
+
+#[test]
+fn an_email_the_search_matches_loosely_is_not_another_customer() {
+    // customers/search.json matches usernames loosely, as the live API does: a search for
+    // "ane@…" lists "jane@…". Only the exact username is the customer.
+    let env = Env::new();
+    let seeded = env.lb_fixture("customers")[0].clone();
+    let email = seeded["email"].as_str().unwrap();
+    let near = &email[1..];
+    expect_error(&details(&env, json!({"options": {"email": near}})), "not_found");
+    let made = create(&env, form(near));
+    expect_ok(&made);
+    assert_eq!(made["data"]["reconciled"], false, "{made:#}");
+    assert_ne!(made["data"]["customer_id"], seeded["customer_id"], "a near match is not the customer");
+    assert_eq!(env.received("customers/signup.json").len(), 1);
+}

@@ -217,6 +217,21 @@ fn recorded_customer_prices_give_plans_their_tenures() {
     assert_eq!((plans[0]["prices"]["add"]["1"].as_f64(), plans[0]["prices"]["renew"]["1"].as_f64()), (Some(0.0), Some(0.0)));
 }
 
+/// The one recorded price body with several tenures: its keys are strings ("6", "12", "24"),
+/// which sort as text otherwise. Reseller and customer prices share this shape.
+#[test]
+fn recorded_prices_with_several_tenures_list_them_in_months_order() {
+    let server = Replay::start();
+    server.answer("/api/products/plan-details.json", 200, r#"{"codeguard":{"229":{"plan_name":"Pro","plan_status":"Active"}}}"#);
+    server.answer("/api/products/customer-price.json", 200, recorded("products-reseller-price-codeguard.json"));
+    let answer = call("plans", &request(&server, "codeguard", json!({})));
+    expect_ok(&answer);
+    let plans = answer["data"]["plans"].as_array().unwrap();
+    assert_eq!((plans.len(), plans[0]["plan_id"].as_str()), (1, Some("229")));
+    assert_eq!(plans[0]["tenures"], json!([6, 12, 24]));
+    assert_eq!(plans[0]["prices"]["add"]["12"].as_f64(), Some(0.0));
+}
+
 #[test]
 fn every_recorded_error_is_an_error_with_the_providers_own_text() {
     let server = Replay::start();
@@ -389,11 +404,9 @@ fn every_other_recorded_body_is_read_as_its_payload() {
 
 /// Recorded bodies of calls the library never makes, so no operation can receive them: they are
 /// read as payloads only (above).
-const PAYLOAD_ONLY: [&str; 2] = [
+const PAYLOAD_ONLY: [&str; 1] = [
     // orderid.json: the library finds orders through search.json's counts instead.
     "domains-orderid.json",
-    // reseller-price.json: `plans` reads the customer's price, not the reseller's.
-    "products-reseller-price-codeguard.json",
 ];
 
 #[test]
