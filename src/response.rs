@@ -2,8 +2,7 @@
 //!
 //! Panels branch on `ok` and `error.code`, so both are a closed set; `message` is for the admin.
 
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::call_log::CallLog;
@@ -241,41 +240,94 @@ pub fn envelope(
 /// a JSON document first.
 fn write(subject: &Subject, result: Result<Outcome, Error>, calls: CallLog, redactor: &Redactor) -> Result<String, serde_json::Error> {
     let echo = |text: &Option<String>| text.as_deref().map(|t| printable(&redactor.redact(t)));
-    // Most envelopes fit: growing the buffer would copy it on the way.
-    let mut out = Vec::with_capacity(4096);
-    let mut serializer = serde_json::Serializer::new(&mut out);
-    let mut doc = serializer.serialize_map(None)?;
-    doc.serialize_entry("ok", &result.is_ok())?;
-    doc.serialize_entry("api_version", &API_VERSION)?;
-    doc.serialize_entry("operation", &subject.operation)?;
-    doc.serialize_entry("provider", &echo(&subject.provider))?;
-    doc.serialize_entry("product", &echo(&subject.product))?;
+    let mut doc = Fields::default();
+    doc.field("ok", &result.is_ok())?;
+    doc.field("api_version", &API_VERSION)?;
+    doc.field("operation", &subject.operation)?;
+    doc.field("provider", &echo(&subject.provider))?;
+    doc.field("product", &echo(&subject.product))?;
     match result {
         Ok(outcome) => {
-            doc.serialize_entry("order_id", &outcome.order_id.map(|id| redactor.redact(&id)))?;
-            doc.serialize_entry("status", &outcome.status)?;
-            doc.serialize_entry("data", &redactor.redact_entries(outcome.data))?;
-            doc.serialize_entry("provider_response", &redactor.redact_value(outcome.provider_response))?;
+            doc.field("order_id", &outcome.order_id.map(|id| redactor.redact(&id)))?;
+            doc.field("status", &outcome.status)?;
+            doc.redacted_field("data", Value::Object(outcome.data), redactor, |data| match data {
+                // Only the values: the keys are ours.
+                Value::Object(map) => Value::Object(redactor.redact_entries(map)),
+                other => other,
+            })?;
+            doc.redacted_field("provider_response", outcome.provider_response, redactor, |answer| redactor.redact_value(answer))?;
             // Written without redaction on purpose: see `Outcome::url`.
-            doc.serialize_entry("url", &outcome.url)?;
+            doc.field("url", &outcome.url)?;
         }
         Err(mut error) => {
             // Only the free text: the code is a closed vocabulary that panels branch on.
             error.message = redactor.redact(&error.message);
             error.provider_message = error.provider_message.map(|m| redactor.redact(&m));
-            doc.serialize_entry("error", &error)?;
+            doc.field("error", &error)?;
         }
     }
     let (mut calls, omitted) = calls.into_parts();
     calls.iter_mut().for_each(|c| c.mask(redactor));
-    doc.serialize_entry("calls", &calls)?;
+    doc.field("calls", &calls)?;
     // Only when the log was cut: see `CallLog`.
     if omitted > 0 {
-        doc.serialize_entry("calls_omitted", &omitted)?;
+        doc.field("calls_omitted", &omitted)?;
     }
-    doc.end()?;
-    // serde_json writes only valid UTF-8.
-    String::from_utf8(out).map_err(|_| serde::ser::Error::custom("the envelope is not UTF-8"))
+    Ok(doc.end())
+}
+
+/// A JSON object written field by field into one buffer. Its keys are the envelope's own,
+/// which need no escaping.
+struct Fields {
+    out: Vec<u8>,
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        // Most envelopes fit: growing the buffer would copy it on the way.
+        let mut out = Vec::with_capacity(4096);
+        out.push(b'{');
+        Fields { out }
+    }
+}
+
+impl Fields {
+    fn key(&mut self, key: &'static str) {
+        if self.out.len() > 1 {
+            self.out.push(b',');
+        }
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\":");
+    }
+
+    fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), serde_json::Error> {
+        self.key(key);
+        serde_json::to_writer(&mut self.out, value)
+    }
+
+    /// A document with no secret in it. Nearly every document holds none, and its text shows
+    /// it in one search ([`Redactor::surely_clean_json`]): it is then kept as written, rather
+    /// than walked string by string. Otherwise it is written again, rewritten by `redact`.
+    fn redacted_field(&mut self, key: &'static str, document: Value, redactor: &Redactor, redact: impl FnOnce(Value) -> Value) -> Result<(), serde_json::Error> {
+        self.key(key);
+        let start = self.out.len();
+        serde_json::to_writer(&mut self.out, &document)?;
+        // serde_json writes only valid UTF-8.
+        let written = std::str::from_utf8(&self.out[start..]).map_err(serde::ser::Error::custom)?;
+        if !redactor.surely_clean_json(written) {
+            self.out.truncate(start);
+            serde_json::to_writer(&mut self.out, &redact(document))?;
+        }
+        Ok(())
+    }
+
+    fn end(mut self) -> String {
+        self.out.push(b'}');
+        // serde_json and the keys above write only valid UTF-8; should that ever fail, the
+        // panel gets the internal error rather than a broken envelope.
+        String::from_utf8(self.out).unwrap_or_else(|_| internal_error_envelope())
+    }
 }
 
 /// A fixed answer for when nothing else can be produced (a panic, a failed serialisation).
@@ -303,5 +355,23 @@ mod tests {
         redactor.add("abcdef");
         let out = envelope(&Subject::default(), Ok(Outcome::default()), calls, &redactor);
         assert!(!out.contains("def") && out.contains(r#"?t=***"#), "{out}");
+    }
+
+    #[test]
+    fn data_and_the_provider_answer_are_written_as_they_are_unless_a_secret_may_hide_in_them() {
+        let mut redactor = Redactor::default();
+        redactor.add("sandbox-key");
+        let answer = serde_json::json!({"entityid": "84311822", "sandbox-key": {"note": "sandbox%2Dkey"}, "list": ["sandbox-key", 5]});
+        let outcome = Outcome { data: Map::from_iter([("sandbox-key".to_owned(), Value::from("sandbox%2dkey"))]), provider_response: answer, ..Outcome::default() };
+        let out: Value = serde_json::from_str(&envelope(&Subject::default(), Ok(outcome), CallLog::default(), &redactor)).unwrap();
+        // `data`'s keys are ours and stay; its values and every string of the answer are masked,
+        // the percent-encoded spelling too.
+        assert_eq!(out["data"], serde_json::json!({"sandbox-key": "***"}));
+        assert_eq!(out["provider_response"], serde_json::json!({"entityid": "84311822", "***": {"note": "***"}, "list": ["***", 5]}));
+
+        let clean = serde_json::json!({"entityid": "84311822", "description": "bench-0.example", "n": [1.5, null, true]});
+        let outcome = Outcome { data: Map::from_iter([("order_id".to_owned(), Value::from("84311822"))]), provider_response: clean.clone(), ..Outcome::default() };
+        let text = envelope(&Subject::default(), Ok(outcome), CallLog::default(), &redactor);
+        assert!(text.contains(&format!(r#""data":{{"order_id":"84311822"}},"provider_response":{clean}"#)), "{text}");
     }
 }

@@ -119,6 +119,15 @@ impl Redactor {
         map.values_mut().for_each(|v| self.redact_value_in_place(v));
         map
     }
+
+    /// Whether no string of the JSON document written as `json` holds a secret in any
+    /// spelling, told from the text alone. Without an escape of any layer in the text, every
+    /// string (key or value) is spelled in it exactly as it is, and has no other spelling, so
+    /// one search of the whole text answers for all of them. A text with an escape, or a match
+    /// anywhere (even across strings), answers `false`: the caller redacts string by string.
+    pub fn surely_clean_json(&self, json: &str) -> bool {
+        spelling::is_plain(json) && self.secrets.iter().all(|secret| secret.find(json.as_bytes()).is_none())
+    }
 }
 
 /// The text with `secrets` masked; `None` when none of them occurs in it.
@@ -296,6 +305,21 @@ mod tests {
             let masked = r.redact(&text);
             assert!(masked.contains(MASK), "{secret:?} spelled {text:?} gave {masked:?}");
             assert!(!masked.contains(&spelled), "{secret:?} spelled {text:?} gave {masked:?}");
+            // A document holding the spelling, as a value or as a key, is never taken as clean.
+            let document = serde_json::json!({"note": [spelled.clone()], spelled.clone(): 1});
+            assert!(!r.surely_clean_json(&document.to_string()), "{secret:?} spelled {spelled:?}");
+        }
+    }
+
+    #[test]
+    fn a_json_text_is_surely_clean_only_without_escapes_and_without_the_secret() {
+        let mut r = Redactor::default();
+        r.add("sandbox-key");
+        assert!(r.surely_clean_json(r#"{"entityid":"84311822","description":"bench-0.example","paused":false,"n":[1,2]}"#));
+        assert!(!r.surely_clean_json(r#"{"note":"sandbox-key"}"#));
+        // Each layer's escape may hide a spelling: the text is then searched string by string.
+        for escaped in [r#"{"a":"b%41"}"#, r#"{"a":"b+c"}"#, r#"{"a":"\u0041"}"#, r#"{"a":"x&amp;y"}"#] {
+            assert!(!r.surely_clean_json(escaped), "{escaped}");
         }
     }
 }
