@@ -264,23 +264,37 @@ pub fn is_plain(text: &str) -> bool {
 /// changes it. The text itself is searched as it is, with no view built for it.
 pub fn decoded_views(text: &str) -> Vec<View> {
     let raw = text.as_bytes();
-    // Whether each decoder changes the text at all, asked once rather than once per layer.
-    let changes = [Decoder::Percent, Decoder::Form, Decoder::Json, Decoder::Html].map(|decoder| (decoder, decoder.applies_to(raw)));
-    let changes_raw = |decoder: Decoder| changes.iter().any(|&(d, changes)| d == decoder && changes);
-    let mut views = Vec::new();
-    for layers in LAYERS {
-        if !changes_raw(layers[0]) {
-            continue;
-        }
-        let mut view = decode(raw, |i| char_span(raw, i), layers[0]);
-        for layer in &layers[1..] {
-            if layer.applies_to(&view.bytes) {
-                view = view.decode(*layer);
-            }
-        }
-        if view.bytes != raw && !views.iter().any(|v: &View| v.bytes == view.bytes) {
+    // Each first layer is decoded once, and only if it changes the text at all; every first
+    // layer is also a combination of its own (asserted in the tests), searched once.
+    let firsts: Vec<(Decoder, View)> = [Decoder::Percent, Decoder::Form, Decoder::Json, Decoder::Html]
+        .into_iter()
+        .filter(|decoder| decoder.applies_to(raw))
+        .map(|decoder| (decoder, decode(raw, |i| char_span(raw, i), decoder)))
+        .collect();
+    let mut views: Vec<View> = Vec::new();
+    let keep = |views: &mut Vec<View>, view: View| {
+        if view.bytes != raw && !views.iter().any(|v| v.bytes == view.bytes) {
             views.push(view);
         }
+    };
+    for layers in LAYERS.iter().filter(|layers| layers.len() > 1) {
+        let Some((_, first)) = firsts.iter().find(|(decoder, _)| *decoder == layers[0]) else {
+            continue;
+        };
+        let mut view: Option<View> = None;
+        for layer in &layers[1..] {
+            let current = view.as_ref().unwrap_or(first);
+            if layer.applies_to(&current.bytes) {
+                view = Some(current.decode(*layer));
+            }
+        }
+        // Without it, later layers changed nothing: the first layer's view, kept below.
+        if let Some(view) = view {
+            keep(&mut views, view);
+        }
+    }
+    for (_, first) in firsts {
+        keep(&mut views, first);
     }
     views
 }
@@ -295,6 +309,34 @@ mod tests {
             view = view.decode(*layer);
         }
         String::from_utf8_lossy(&view.bytes).into_owned()
+    }
+
+    #[test]
+    fn every_combination_starts_with_a_layer_that_is_searched_alone() {
+        for layers in LAYERS {
+            assert!(LAYERS.contains(&&layers[..1]), "{layers:?}");
+        }
+    }
+
+    #[test]
+    fn the_views_are_those_of_every_combination_that_changes_the_text() {
+        let mut rng = fastrand::Rng::with_seed(11);
+        let pieces = ["a", "%41", "%2541", "+", "\\u0041", "\\\"", "&amp;", "&#x25;", "%5Cu0041", "&", "%", "\\", "é", "&amp;%41"];
+        for _ in 0..400 {
+            let text: String = (0..rng.usize(0..8)).map(|_| *rng.choice(&pieces).unwrap()).collect();
+            // Every combination applied in full, as the list reads.
+            let mut expected: Vec<Vec<u8>> = Vec::new();
+            for layers in LAYERS {
+                let bytes = layers.iter().fold(View::raw(&text), |view, layer| view.decode(*layer)).bytes;
+                if bytes != text.as_bytes() && !expected.contains(&bytes) {
+                    expected.push(bytes);
+                }
+            }
+            let mut found: Vec<Vec<u8>> = decoded_views(&text).into_iter().map(|v| v.bytes).collect();
+            expected.sort();
+            found.sort();
+            assert_eq!(found, expected, "{text:?}");
+        }
     }
 
     #[test]
