@@ -30,13 +30,13 @@ class Sizes:
     """How many calls, rounds and repeats: the full run, or a quick check that everything runs."""
 
     #: Rounds of one-by-one blocks per latency, and measured calls per block.
-    rounds: Dict[int, int] = field(default_factory=lambda: {0: 7, 20: 3})
-    calls: Dict[int, int] = field(default_factory=lambda: {0: 200, 20: 40})
+    rounds: Dict[int, int] = field(default_factory=lambda: {0: 15, 20: 3})
+    calls: Dict[int, int] = field(default_factory=lambda: {0: 400, 20: 40})
     batch_suspends: int = 1000
     batch_repeats: Dict[int, int] = field(default_factory=lambda: {0: 3, 20: 2})
     reads_repeats: int = 3
     throughput_seconds: float = 2.0
-    throughput_repeats: int = 3
+    throughput_repeats: int = 5
     ffi_calls: int = 100_000
 
     def orders_needed(self) -> int:
