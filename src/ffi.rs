@@ -77,15 +77,23 @@ unsafe fn str_within<'a>(ptr: *const c_char, what: &str, limit: usize) -> Result
 
 /// Hands a string to the caller, who must release it with `hostprov_string_free`.
 ///
-/// The string's own buffer is handed over, with its NUL added: no copy and no second
-/// allocation. This library keeps Rust's default allocator, `System`, which on Unix takes byte
-/// buffers from `malloc`/`realloc`, so `hostprov_string_free` gives them back with `free`.
+/// The copy is made with the C allocator at exactly its size, whatever allocator Rust code
+/// linked with this crate uses, so `hostprov_string_free` can always give it back with `free`.
+/// (A Rust `CString` would first shrink the envelope's roomy buffer, which costs more.)
 fn string_into_raw(text: String) -> *mut c_char {
     // serde_json escapes NUL, so this only guards against a future mistake.
     let text = if memchr::memchr(0, text.as_bytes()).is_some() { internal_error_envelope() } else { text };
-    let mut bytes = text.into_bytes();
-    bytes.push(0);
-    std::mem::ManuallyDrop::new(bytes).as_mut_ptr().cast()
+    let size = text.len() + 1;
+    // SAFETY: `raw` is checked for NULL, then `size` bytes are written: the text and its NUL.
+    unsafe {
+        let raw = libc::malloc(size).cast::<u8>();
+        if raw.is_null() {
+            std::alloc::handle_alloc_error(std::alloc::Layout::array::<u8>(size).expect("a valid size"));
+        }
+        std::ptr::copy_nonoverlapping(text.as_ptr(), raw, text.len());
+        *raw.add(text.len()) = 0;
+        raw.cast()
+    }
 }
 
 /// The body shared by every per-operation export.
@@ -277,7 +285,7 @@ unsafe fn run_batch(batch_json: *const c_char, progress: &mut dyn FnMut(usize, u
 /// `s` is NULL or a pointer returned by a hostprov function and not yet released.
 #[no_mangle]
 pub unsafe extern "C" fn hostprov_string_free(s: *mut c_char) {
-    // SAFETY: `s` is NULL or came from `string_into_raw` (a `malloc`ed buffer), per the contract.
+    // SAFETY: `s` is NULL or came from `string_into_raw` (the C allocator), per the contract.
     libc::free(s.cast());
 }
 

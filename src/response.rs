@@ -293,6 +293,7 @@ impl Default for Fields {
 
 impl Fields {
     fn key(&mut self, key: &'static str) {
+        debug_assert!(key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{key}");
         if self.out.len() > 1 {
             self.out.push(b',');
         }

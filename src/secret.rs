@@ -321,5 +321,12 @@ mod tests {
         for escaped in [r#"{"a":"b%41"}"#, r#"{"a":"b+c"}"#, r#"{"a":"\u0041"}"#, r#"{"a":"x&amp;y"}"#] {
             assert!(!r.surely_clean_json(escaped), "{escaped}");
         }
+        // Secrets that serde_json escapes (a quote, a tab) or writes as they are (multi-byte).
+        for secret in ["pa\"ss", "tab\tkey", "ké€y😀"] {
+            let mut r = Redactor::default();
+            r.add(secret);
+            let document = serde_json::json!({"v": format!("x{secret}y"), format!("k{secret}"): 1});
+            assert!(!r.surely_clean_json(&document.to_string()), "{secret:?}");
+        }
     }
 }
