@@ -122,6 +122,37 @@ fn an_action_object_with_invoice_paid_is_a_placed_order() {
 }
 
 #[test]
+fn a_known_order_whose_details_say_not_found_is_looked_up_in_the_search_before_anything_is_ordered() {
+    let server = Replay::start();
+    server.answer("/api/sitelock/search.json", 200, EMPTY_SEARCH);
+    server.answer("/api/sitelock/add.json", 200, recorded("businessemail-add.json"));
+    let domain = "test-domain.co.uk.onlyfordemo.com";
+    let mut create = request(&server, "sitelock", json!({"domain": domain, "customer_id": CUSTOMER, "plan_id": "178", "invoice_option": "PayInvoice"}));
+    create["idempotency_key"] = json!("known-order-details-not-found");
+    let first = call("create", &create);
+    expect_ok(&first);
+    let order_id = first["order_id"].as_str().unwrap().to_owned();
+
+    // Asked again with the same key, the details path answers the live API's "No Entity found"
+    // (HTTP 500) for the order the journal knows, while the search still lists it, live.
+    server.clear();
+    server.answer("/api/sitelock/add.json", 200, recorded("businessemail-add.json"));
+    let not_found = recorded_errors().into_iter().find(|(_, body)| body["message"].as_str().is_some_and(|m| m.starts_with("No Entity"))).unwrap().0;
+    server.answer("/api/sitelock/details.json", 500, not_found);
+    let record = json!({"recsonpage": "1", "recsindb": "1", "1": {
+        "orders.orderid": order_id, "entity.customerid": CUSTOMER, "entity.description": domain,
+        "entity.currentstatus": "Active", "entitytype.entitytypekey": "sitelock", "orders.autorenew": "false",
+    }});
+    server.answer("/api/sitelock/search.json", 200, record.to_string());
+    let again = call("create", &create);
+    expect_ok(&again);
+    assert_eq!((again["order_id"].as_str(), again["data"]["reconciled"].as_bool()), (Some(order_id.as_str()), Some(true)), "{again:#}");
+    assert!(server.seen("add.json").is_empty(), "ordered once");
+    let searches = server.seen("search.json");
+    assert_eq!(searches.last().and_then(|search| search.param("order-id")), Some(order_id.as_str()), "{searches:?}");
+}
+
+#[test]
 fn an_action_wrapped_in_its_invoice_id_and_one_without_entityid_are_actions() {
     let server = Replay::start();
     server.answer("/api/sitelock/details.json", 200, recorded("businessemail-details.json"));

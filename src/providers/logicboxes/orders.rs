@@ -149,19 +149,23 @@ fn existing_order(api: &mut Api, target: &Target) -> Result<Option<Outcome>, Err
 }
 
 /// The order `order_id` if it still lives and is still this domain's for this customer (its plan
-/// may have changed since). An order the provider does not know is left to the search.
+/// may have changed since). An order the search no longer lists is left to the look-up by domain
+/// and customer.
 fn live_order(api: &mut Api, target: &Target, order_id: &str) -> Result<Option<Outcome>, Error> {
     let domain = api.service().domain.clone().unwrap_or_default();
     let customer = api.id(|s| &s.customer_id);
-    match read_order(api, target, order_id) {
-        Ok(found) => {
-            let field = |key: &str| found.data.get(key).and_then(Value::as_str).map(str::to_owned);
-            let ours = field("domain").as_deref() == Some(domain.as_str()) && field("customer_id") == Some(customer);
-            Ok((ours && found.status != Some(Status::Terminated)).then_some(found))
-        }
-        Err(e) if e.code == ErrorCode::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
+    let found = match read_order(api, target, order_id) {
+        Ok(found) => Some(found),
+        // A details answer's "not found" is read from its message's wording, which must not
+        // decide a second order: the search's count says whether the order is gone.
+        Err(e) if e.code == ErrorCode::NotFound && target.product.calls == Calls::Complete => searched(api, target, order_id)?,
+        Err(e) if e.code == ErrorCode::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    Ok(found.filter(|found| {
+        let field = |key: &str| found.data.get(key).and_then(Value::as_str);
+        field("domain") == Some(domain.as_str()) && field("customer_id") == Some(customer.as_str()) && found.status != Some(Status::Terminated)
+    }))
 }
 
 pub fn reconciled(found: Outcome) -> Outcome {
@@ -181,11 +185,16 @@ pub fn read_order(api: &mut Api, target: &Target, order_id: &str) -> Result<Outc
     if target.product.calls == Calls::Complete {
         return details::fetch(api, target, order_id);
     }
+    searched(api, target, order_id)?.ok_or_else(|| Error::new(ErrorCode::NotFound, format!("LogicBoxes has no {} order {order_id}.", target.product.key)))
+}
+
+/// The order as its `search.json` record shows it; `None` when the search counts no such order.
+fn searched(api: &mut Api, target: &Target, order_id: &str) -> Result<Option<Outcome>, Error> {
     let found = search::orders(api, target, &search::Filter { order_id: Some(order_id), ..search::Filter::default() })?;
-    match found.as_slice() {
-        [order] => Ok(details::from_search(order, target.product)),
-        _ => Err(Error::new(ErrorCode::NotFound, format!("LogicBoxes has no {} order {order_id}.", target.product.key))),
-    }
+    Ok(match found.as_slice() {
+        [order] => Some(details::from_search(order, target.product)),
+        _ => None,
+    })
 }
 
 /// After a change whose answer was lost, the order's state says whether it happened.
