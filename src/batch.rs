@@ -5,10 +5,12 @@
 //! bad item fails alone. Concurrency is bounded per provider endpoint, since LogicBoxes blocks
 //! callers that open too many simultaneous connections, and results come back in input order.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Condvar, Mutex};
 
+use serde::de::IgnoredAny;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::call_log::CallLog;
@@ -96,24 +98,29 @@ fn run_item(item: &Item) -> String {
 }
 
 /// Reads the batch document: `{"requests": [{"operation", "request"}…], "options": {"concurrency"}}`.
+/// Each item's request is kept as the text the batch gave it, so that it runs exactly as that
+/// single call would: its size, spacing and repeated keys are the single call's to judge.
 fn parse(text: &str) -> Result<(Vec<Item>, usize), Error> {
     if text.len() > MAX_BATCH_BYTES {
         return Err(Error::invalid(format!("The batch is larger than {MAX_BATCH_BYTES} bytes; split it.")));
     }
-    let doc: Value = serde_json::from_str(text).map_err(|_| Error::invalid("The batch is not a JSON object; send {\"requests\": […]}."))?;
-    let doc = doc.as_object().ok_or_else(|| Error::invalid("The batch must be a JSON object: {\"requests\": […]}."))?;
+    let doc: BTreeMap<String, &RawValue> = serde_json::from_str(text).map_err(|_| match serde_json::from_str::<IgnoredAny>(text) {
+        Ok(_) => Error::invalid("The batch must be a JSON object: {\"requests\": […]}."),
+        Err(_) => Error::invalid("The batch is not a JSON object; send {\"requests\": […]}."),
+    })?;
     if let Some(unknown) = doc.keys().find(|k| !["requests", "options"].contains(&k.as_str())) {
         return Err(Error::invalid(format!("The batch has an unknown field `{}`; use requests and options.", crate::request::printable(unknown))));
     }
-    let requests = doc
+    let requests: Vec<&RawValue> = doc
         .get("requests")
-        .and_then(Value::as_array)
+        .and_then(|raw| serde_json::from_str(raw.get()).ok())
         .ok_or_else(|| Error::invalid("The batch field `requests` must be a list of {\"operation\", \"request\"} objects."))?;
     if requests.len() > MAX_ITEMS {
         return Err(Error::invalid(format!("The batch has more than {MAX_ITEMS} requests; split it.")));
     }
-    let concurrency = concurrency(doc.get("options"))?;
-    Ok((requests.iter().enumerate().map(|(n, v)| item(n, v)).collect(), concurrency))
+    let options: Option<Value> = doc.get("options").and_then(|raw| serde_json::from_str(raw.get()).ok());
+    let concurrency = concurrency(options.as_ref())?;
+    Ok((requests.iter().enumerate().map(|(n, raw)| item(n, raw)).collect(), concurrency))
 }
 
 fn concurrency(options: Option<&Value>) -> Result<usize, Error> {
@@ -133,22 +140,27 @@ fn concurrency(options: Option<&Value>) -> Result<usize, Error> {
 }
 
 /// One entry, checked for shape only: the request itself is checked by the single call it runs.
-fn item(index: usize, value: &Value) -> Item {
-    let shape = || format!("Batch item {index} must be {{\"operation\": \"…\", \"request\": {{…}}}}.");
-    let Some(entry) = value.as_object().filter(|e| e.keys().all(|k| k == "operation" || k == "request")) else {
-        return Item { endpoint: String::new(), job: Err(shape()) };
+fn item(index: usize, raw: &RawValue) -> Item {
+    let shape = || Item { endpoint: String::new(), job: Err(format!("Batch item {index} must be {{\"operation\": \"…\", \"request\": {{…}}}}.")) };
+    let Ok(entry) = serde_json::from_str::<BTreeMap<String, &RawValue>>(raw.get()) else {
+        return shape();
     };
-    let (Some(name), Some(request)) = (entry.get("operation").and_then(Value::as_str), entry.get("request")) else {
-        return Item { endpoint: String::new(), job: Err(shape()) };
+    if !entry.keys().all(|k| k == "operation" || k == "request") {
+        return shape();
+    }
+    let name = entry.get("operation").and_then(|raw| serde_json::from_str::<String>(raw.get()).ok());
+    let (Some(name), Some(request)) = (name, entry.get("request")) else {
+        return shape();
     };
-    let Some(operation) = Operation::from_name(name) else {
+    let Some(operation) = Operation::from_name(&name) else {
         let known: Vec<_> = Operation::ALL.iter().map(|o| o.as_str()).collect();
         return Item {
             endpoint: String::new(),
             job: Err(format!("Batch item {index} names an unknown operation; use one of {}.", known.join(", "))),
         };
     };
-    Item { endpoint: endpoint_of(request), job: Ok((operation, request.to_string())) }
+    let endpoint = endpoint_of(&serde_json::from_str(request.get()).unwrap_or(Value::Null));
+    Item { endpoint, job: Ok((operation, request.get().to_owned())) }
 }
 
 /// Items for the same provider and endpoint share one concurrency bound.

@@ -20,6 +20,14 @@ fn results(answer: &Value) -> &Vec<Value> {
     answer["results"].as_array().unwrap()
 }
 
+/// An envelope with its exchanges' timings zeroed, for comparing two calls' answers.
+fn without_timing(mut envelope: Value) -> Value {
+    for call in envelope["calls"].as_array_mut().into_iter().flatten() {
+        call["elapsed_ms"] = json!(0);
+    }
+    envelope
+}
+
 /// `n` SiteLock orders placed one by one; their ids.
 fn orders(env: &Env, n: usize) -> Vec<String> {
     let customer = env.first_customer();
@@ -68,12 +76,6 @@ fn each_result_is_what_the_single_call_answers() {
         ("details", json!({"provider": "nobody"})),
     ];
     let answer = batch(&json!({"requests": items.iter().map(|(op, r)| json!({"operation": op, "request": r})).collect::<Vec<_>>()}));
-    let without_timing = |mut envelope: Value| {
-        for call in envelope["calls"].as_array_mut().into_iter().flatten() {
-            call["elapsed_ms"] = json!(0);
-        }
-        envelope
-    };
     for ((operation, request), result) in items.iter().zip(results(&answer)) {
         if *operation == "catalog" {
             assert!(result["error"]["message"].as_str().unwrap().contains("unknown operation"), "catalog is no batch item: {result}");
@@ -128,6 +130,28 @@ fn progress_is_reported_on_the_calling_thread_after_each_item() {
 
     let without = unsafe { hostprov_batch_with_progress(text.as_ptr(), None, std::ptr::null_mut()) };
     unsafe { hostprov_string_free(without) };
+}
+
+#[test]
+fn an_item_runs_on_the_very_text_the_batch_gave_it() {
+    let env = Env::new();
+    let request = env.lb(Some("sitelock"), json!({"order_id": "1"})).to_string();
+    // The same key twice; and spacing that takes a request past the single call's size limit,
+    // which a batch that wrote its items out again would have lost.
+    let repeated = format!(r#"{{"provider": "logicboxes", {}"#, &request[1..]);
+    let padded = format!("{{{}{}", " ".repeat(hostprov::request::MAX_REQUEST_BYTES), &request[1..]);
+    let items = [repeated, padded];
+    let entries: Vec<String> = items.iter().map(|text| format!(r#"{{"operation": "details", "request": {text}}}"#)).collect();
+    hostprov::http::restrict_to_loopback();
+    let answer: Value = serde_json::from_str(&hostprov::batch(&format!(r#"{{"requests": [{}]}}"#, entries.join(",")))).unwrap();
+    let results = results(&answer);
+    for (text, result) in items.iter().zip(results) {
+        let single: Value = serde_json::from_str(&hostprov::call_named("details", text)).unwrap();
+        assert_eq!(without_timing(result.clone()), without_timing(single));
+    }
+    expect_error(&results[0], "not_found");
+    let refused = expect_error(&results[1], "invalid_request");
+    assert!(refused["message"].as_str().unwrap().contains("larger than"), "{refused}");
 }
 
 #[test]
