@@ -104,6 +104,14 @@ fn string_typed_details_with_epoch_times_are_read() {
     let expires = time::OffsetDateTime::from_unix_timestamp(raw["endtime"].as_str().unwrap().parse().unwrap()).unwrap();
     let expires = expires.format(&time::format_description::well_known::Rfc3339).unwrap();
     assert_eq!(answer["data"]["expires_at"], expires.as_str());
+
+    // The same answer with its flag as a JSON boolean: the same flag, not none.
+    let mut flagged = raw.clone();
+    flagged["recurring"] = json!(true);
+    server.clear();
+    server.answer("/api/sitelock/details.json", 200, flagged.to_string());
+    let answer = call("details", &request(&server, "sitelock", json!({"order_id": "1"})));
+    assert_eq!(answer["data"]["auto_renew"], true, "{answer:#}");
 }
 
 #[test]

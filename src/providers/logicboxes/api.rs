@@ -137,6 +137,17 @@ pub fn text(value: &Value) -> Option<String> {
     }
 }
 
+/// A flag. LogicBoxes sends the strings `"true"`/`"false"`, in answers whose values are "nearly
+/// all" strings: a JSON boolean is read as the same flag, not as none (a renew keeps the order's
+/// auto-renewal from it, and none would switch it off).
+pub fn flag(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(flag) => Some(*flag),
+        Value::String(s) if !s.is_empty() => Some(s.eq_ignore_ascii_case("true")),
+        _ => None,
+    }
+}
+
 /// The error code of an API error body. It only names the kind of failure for the panel: no
 /// decision that could order, renew or charge twice is ever taken from a message's wording.
 fn classify(message: &str, http_status: u16) -> Error {
@@ -166,6 +177,14 @@ mod tests {
 
     fn reply(status: u16, body: &str) -> Reply {
         Reply { status, body: body.into() }
+    }
+
+    #[test]
+    fn flags_are_read_from_strings_and_booleans() {
+        use serde_json::json;
+        for (value, expected) in [(json!("true"), Some(true)), (json!("True"), Some(true)), (json!("false"), Some(false)), (json!(true), Some(true)), (json!(false), Some(false)), (json!(""), None), (json!(null), None), (json!(1), None)] {
+            assert_eq!(flag(&value), expected, "{value}");
+        }
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub fn fetch(api: &mut Api, target: &Target, order_id: &str) -> Result<Outcome, 
         product_key: text("productkey"),
         plan_id: text("planid"),
         customer_id: text("customerid"),
-        auto_renew: ["recurring", "autorenew", "isautorenew"].iter().find_map(|k| text(k)).map(|v| v == "true"),
+        auto_renew: ["recurring", "autorenew", "isautorenew"].iter().find_map(|k| body.get(*k).and_then(api::flag)),
         created_at: body.get("creationtime").and_then(epoch_to_rfc3339),
         expires_at: body.get("endtime").and_then(epoch_to_rfc3339),
     };

@@ -131,7 +131,7 @@ fn record(value: &Value) -> Option<Found> {
         product_key: text("entitytype.entitytypekey"),
         created: value.get("orders.creationtime").cloned(),
         expires: value.get("orders.endtime").cloned(),
-        auto_renew: text("orders.autorenew").map(|v| v == "true"),
+        auto_renew: value.get("orders.autorenew").and_then(api::flag),
     })
 }
 
