@@ -118,7 +118,11 @@ fn parse(text: &str) -> Result<(Vec<Item>, usize), Error> {
     if requests.len() > MAX_ITEMS {
         return Err(Error::invalid(format!("The batch has more than {MAX_ITEMS} requests; split it.")));
     }
-    let options: Option<Value> = doc.get("options").and_then(|raw| serde_json::from_str(raw.get()).ok());
+    let options: Option<Value> = doc
+        .get("options")
+        .map(|raw| serde_json::from_str(raw.get()))
+        .transpose()
+        .map_err(|_| Error::invalid("The batch field `options` must be a JSON object."))?;
     let concurrency = concurrency(options.as_ref())?;
     Ok((requests.iter().enumerate().map(|(n, raw)| item(n, raw)).collect(), concurrency))
 }

@@ -170,6 +170,9 @@ fn a_batch_that_cannot_be_read_is_refused_whole() {
     assert!(refused(unsafe { hostprov_batch(too_many.as_ptr()) }).contains("more than"));
     let huge = CString::new(format!(r#"{{"requests": [], "pad": "{}"}}"#, "x".repeat(hostprov::batch::MAX_BATCH_BYTES))).unwrap();
     assert!(refused(unsafe { hostprov_batch(huge.as_ptr()) }).contains("larger than"));
+    // Options that are no JSON value (a lone surrogate) are refused, not replaced by defaults.
+    let broken = c"{\"requests\": [], \"options\": {\"concurrency\": 2, \"x\": \"\\ud800\"}}";
+    assert!(refused(unsafe { hostprov_batch(broken.as_ptr()) }).contains("options"));
     let via_call = unsafe { hostprov::ffi::hostprov_call(c"batch".as_ptr(), c"{\"requests\": 1}".as_ptr()) };
     assert!(refused(via_call).contains("requests"));
     let empty = batch(&json!({"requests": []}));

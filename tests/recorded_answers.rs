@@ -161,6 +161,31 @@ fn a_known_order_whose_details_say_not_found_is_looked_up_in_the_search_before_a
 }
 
 #[test]
+fn a_known_order_whose_search_answers_an_error_is_left_undetermined_and_nothing_is_ordered() {
+    // Cloud hosting is read through its search records only: there, an error worded "not
+    // found" is no count, and must not let the create order again.
+    let server = Replay::start();
+    let search = "/api/cloudsites/linux/us/search.json";
+    server.answer(search, 200, EMPTY_SEARCH);
+    server.answer("/api/cloudsites/linux/us/add.json", 200, recorded("businessemail-add.json"));
+    let domain = "test-domain.co.uk.onlyfordemo.com";
+    let mut create = request(&server, "cloud_hosting", json!({"domain": domain, "customer_id": CUSTOMER, "plan_id": "178", "months": 1, "invoice_option": "PayInvoice"}));
+    create["idempotency_key"] = json!("known-order-search-error");
+    let first = call("create", &create);
+    expect_ok(&first);
+
+    server.clear();
+    server.answer("/api/cloudsites/linux/us/add.json", 200, recorded("businessemail-add.json"));
+    let not_found = recorded_errors().into_iter().find(|(_, body)| body["message"].as_str().is_some_and(|m| m.starts_with("No Entity"))).unwrap().0;
+    server.answer(search, 500, not_found);
+    server.answer(search, 200, EMPTY_SEARCH);
+    let again = call("create", &create);
+    let error = expect_error(&again, "outcome_unknown");
+    assert_eq!(error["retryable"], true, "{again:#}");
+    assert!(server.seen("add.json").is_empty(), "nothing ordered: {again:#}");
+}
+
+#[test]
 fn an_action_wrapped_in_its_invoice_id_and_one_without_entityid_are_actions() {
     let server = Replay::start();
     server.answer("/api/sitelock/details.json", 200, recorded("businessemail-details.json"));

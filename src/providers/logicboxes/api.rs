@@ -139,7 +139,7 @@ pub fn text(value: &Value) -> Option<String> {
 
 /// A flag. LogicBoxes sends the strings `"true"`/`"false"`, in answers whose values are "nearly
 /// all" strings: a JSON boolean is read as the same flag, not as none (a renew keeps the order's
-/// auto-renewal from it, and none would switch it off).
+/// auto-renewal from it, and none would switch it off). Any other string reads `false`.
 pub fn flag(value: &Value) -> Option<bool> {
     match value {
         Value::Bool(flag) => Some(*flag),

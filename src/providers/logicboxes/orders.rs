@@ -154,13 +154,16 @@ fn existing_order(api: &mut Api, target: &Target) -> Result<Option<Outcome>, Err
 fn live_order(api: &mut Api, target: &Target, order_id: &str) -> Result<Option<Outcome>, Error> {
     let domain = api.service().domain.clone().unwrap_or_default();
     let customer = api.id(|s| &s.customer_id);
-    let found = match read_order(api, target, order_id) {
-        Ok(found) => Some(found),
-        // A details answer's "not found" is read from its message's wording, which must not
-        // decide a second order: the search's count says whether the order is gone.
-        Err(e) if e.code == ErrorCode::NotFound && target.product.calls == Calls::Complete => searched(api, target, order_id)?,
-        Err(e) if e.code == ErrorCode::NotFound => None,
-        Err(e) => return Err(e),
+    // Whether the order is gone is the search's count to say, never an error message's
+    // wording: a details answer's "not found" sends the question to the search, and a search's
+    // own error leaves it undetermined.
+    let found = match target.product.calls {
+        Calls::Complete => match details::fetch(api, target, order_id) {
+            Ok(found) => Some(found),
+            Err(e) if e.code == ErrorCode::NotFound => searched(api, target, order_id)?,
+            Err(e) => return Err(e),
+        },
+        Calls::ConfirmedOnly => searched(api, target, order_id)?,
     };
     Ok(found.filter(|found| {
         let field = |key: &str| found.data.get(key).and_then(Value::as_str);
