@@ -142,13 +142,14 @@ fn a_known_order_whose_details_say_not_found_is_looked_up_in_the_search_before_a
     let order_id = first["order_id"].as_str().unwrap().to_owned();
 
     // Asked again with the same key, the details path answers the live API's "No Entity found"
-    // (HTTP 500) for the order the journal knows, while the search still lists it, live.
+    // (HTTP 500) for the order the journal knows, while the search still lists it, live (its
+    // domain in capitals: domain names are case-insensitive).
     server.clear();
     server.answer("/api/sitelock/add.json", 200, recorded("businessemail-add.json"));
     let not_found = recorded_errors().into_iter().find(|(_, body)| body["message"].as_str().is_some_and(|m| m.starts_with("No Entity"))).unwrap().0;
     server.answer("/api/sitelock/details.json", 500, not_found);
     let record = json!({"recsonpage": "1", "recsindb": "1", "1": {
-        "orders.orderid": order_id, "entity.customerid": CUSTOMER, "entity.description": domain,
+        "orders.orderid": order_id, "entity.customerid": CUSTOMER, "entity.description": domain.to_uppercase(),
         "entity.currentstatus": "Active", "entitytype.entitytypekey": "sitelock", "orders.autorenew": "false",
     }});
     server.answer("/api/sitelock/search.json", 200, record.to_string());

@@ -167,7 +167,8 @@ fn live_order(api: &mut Api, target: &Target, order_id: &str) -> Result<Option<O
     };
     Ok(found.filter(|found| {
         let field = |key: &str| found.data.get(key).and_then(Value::as_str);
-        field("domain") == Some(domain.as_str()) && field("customer_id") == Some(customer.as_str()) && found.status != Some(Status::Terminated)
+        // Domain names are case-insensitive; the search matches them so too.
+        field("domain").is_some_and(|theirs| theirs.eq_ignore_ascii_case(&domain)) && field("customer_id") == Some(customer.as_str()) && found.status != Some(Status::Terminated)
     }))
 }
 
