@@ -22,6 +22,11 @@ fn recorded_errors() -> Vec<(String, Value)> {
     bodies.into_iter().map(|b| (b.to_string(), b)).collect()
 }
 
+/// The live API's answer for an order it does not know ("No Entity found…"), as recorded.
+fn recorded_no_entity() -> String {
+    recorded_errors().into_iter().find(|(_, body)| body["message"].as_str().is_some_and(|m| m.starts_with("No Entity"))).unwrap().0
+}
+
 fn request(server: &Replay, product: &str, service: Value) -> Value {
     json!({
         "provider": "logicboxes",
@@ -146,7 +151,7 @@ fn a_known_order_whose_details_say_not_found_is_looked_up_in_the_search_before_a
     // domain in capitals: domain names are case-insensitive).
     server.clear();
     server.answer("/api/sitelock/add.json", 200, recorded("businessemail-add.json"));
-    let not_found = recorded_errors().into_iter().find(|(_, body)| body["message"].as_str().is_some_and(|m| m.starts_with("No Entity"))).unwrap().0;
+    let not_found = recorded_no_entity();
     server.answer("/api/sitelock/details.json", 500, not_found);
     let record = json!({"recsonpage": "1", "recsindb": "1", "1": {
         "orders.orderid": order_id, "entity.customerid": CUSTOMER, "entity.description": domain.to_uppercase(),
@@ -177,7 +182,7 @@ fn a_known_order_whose_search_answers_an_error_is_left_undetermined_and_nothing_
 
     server.clear();
     server.answer("/api/cloudsites/linux/us/add.json", 200, recorded("businessemail-add.json"));
-    let not_found = recorded_errors().into_iter().find(|(_, body)| body["message"].as_str().is_some_and(|m| m.starts_with("No Entity"))).unwrap().0;
+    let not_found = recorded_no_entity();
     server.answer(search, 500, not_found);
     server.answer(search, 200, EMPTY_SEARCH);
     let again = call("create", &create);
@@ -481,6 +486,7 @@ fn every_recorded_file_is_served_to_the_operation_that_receives_it() {
     for entry in std::fs::read_dir(dir).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
         if PAYLOAD_ONLY.contains(&name.as_str()) {
+            assert!(source.contains(&format!("read(\"{name}\")")), "{name} is not read as a payload by any test");
             continue;
         }
         // Served from the replay server, by name or by the product-templated name.

@@ -28,7 +28,7 @@ function test_module_refuses_to_run_outside_whmcs(): void
 function test_module_copies_of_the_client_and_header_are_the_originals(): void
 {
     same(file_get_contents(REPO . '/php-ext-example/src/HostProv.php'), file_get_contents(MODULE_DIR . '/src/HostProv.php'), 'src/HostProv.php (copy php-ext-example/src/HostProv.php again)');
-    same(file_get_contents(HEADER), file_get_contents(MODULE_DIR . '/hostprov.h'), 'hostprov.h (copy include/hostprov.h again)');
+    same(file_get_contents(HEADER), file_get_contents(MODULE_DIR . '/hostprov.h'), 'hostprov.h (run HOSTPROV_BLESS_HEADER=1 cargo build)');
     $loaded = (new \ReflectionClass(\HostProv\Client::class))->getFileName();
     same(realpath(MODULE_DIR . '/src/HostProv.php'), $loaded, 'the client these tests run is the module\'s copy');
 }
