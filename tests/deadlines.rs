@@ -9,22 +9,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{call, expect_error};
+use common::{call, expect_error, loopback};
 use serde_json::{json, Value};
 
 /// Serves each connection with `behave` on its own thread until the test process ends.
 fn misbehaving_server(behave: fn(TcpStream, &AtomicUsize)) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
     let requests = Arc::new(AtomicUsize::new(0));
     let counter = requests.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let counter = counter.clone();
-            std::thread::spawn(move || behave(stream, &counter));
-        }
-    });
-    (url, requests)
+    (loopback::serve_raw(move |stream| behave(stream, &counter)), requests)
 }
 
 fn read_request_head(stream: &mut TcpStream) {
@@ -58,7 +50,7 @@ fn within_deadline(operation: &str, url: &str, timeout_ms: u64) -> Value {
     envelope
 }
 
-/// Accepts connections and holds them open without a word, on one thread.
+/// Accepts connections and holds them open without a word.
 struct SilentServer {
     url: String,
     held: Arc<Mutex<Vec<TcpStream>>>,
@@ -66,15 +58,11 @@ struct SilentServer {
 
 impl SilentServer {
     fn start() -> SilentServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
         let held = Arc::new(Mutex::new(Vec::new()));
         let keep = held.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                stream.set_nonblocking(true).unwrap();
-                keep.lock().unwrap().push(stream);
-            }
+        let url = loopback::serve_raw(move |stream| {
+            stream.set_nonblocking(true).unwrap();
+            keep.lock().unwrap().push(stream);
         });
         SilentServer { url, held }
     }

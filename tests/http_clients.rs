@@ -4,13 +4,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
+use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{call, Env};
+use common::{call, loopback, Env};
 use serde_json::{json, Value};
 
 /// This process's open (established) TCP connections to 127.0.0.1:`port`: the library's
@@ -50,14 +49,14 @@ fn test_connection(env: &Env, ca_cert_pem: &str) -> Value {
 #[test]
 fn clients_are_kept_per_root_set_and_only_a_few() {
     let env = Env::new();
-    let port: u16 = env.url().rsplit(':').next().unwrap().trim_end_matches('/').parse().unwrap();
+    let port = env.sandbox.addr().port();
     let pem = new_ca_pem();
     let answered = |pem: &str| {
         let envelope = test_connection(&env, pem);
         assert_eq!(envelope["ok"], true, "{envelope}");
     };
     answered(&pem);
-    let accepted = || env.admin("stats")["connections_accepted"].as_u64().unwrap();
+    let accepted = || env.connections_accepted();
     // This test's admin client keeps a connection to the sandbox too: counted from here on.
     let accepted_first = accepted();
     let connections_first = connections_to(port);
@@ -90,44 +89,18 @@ fn clients_are_kept_per_root_set_and_only_a_few() {
 /// Answers every request on a connection kept alive, and closes the connection once it has
 /// been idle for `idle`, without a word, as providers and their load balancers do.
 fn closing_when_idle(idle: Duration) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
     let connections = Arc::new(AtomicUsize::new(0));
     let count = connections.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            count.fetch_add(1, Ordering::SeqCst);
-            std::thread::spawn(move || {
-                stream.set_read_timeout(Some(idle)).unwrap();
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                // A read that times out is the idle limit: the connection is dropped.
-                while let Some(length) = request_head(&mut reader) {
-                    let mut body = vec![0; length];
-                    reader.read_exact(&mut body).unwrap();
-                    let answer = r#"{"entityid":"84311819","actiontype":"Suspend","eaqid":"461000002","actionstatus":"Success","actionstatusdesc":"Suspension completed successfully","status":"Success"}"#;
-                    write!(&stream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{answer}", answer.len()).unwrap();
-                }
-            });
+    let url = loopback::serve_raw(move |stream| {
+        count.fetch_add(1, Ordering::SeqCst);
+        stream.set_read_timeout(Some(idle)).unwrap();
+        // A read that times out is the idle limit: the connection is dropped.
+        while loopback::read_request(&stream).is_some() {
+            let answer = r#"{"entityid":"84311819","actiontype":"Suspend","eaqid":"461000002","actionstatus":"Success","actionstatusdesc":"Suspension completed successfully","status":"Success"}"#;
+            write!(&stream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{answer}", answer.len()).unwrap();
         }
     });
     (url, connections)
-}
-
-/// Reads a request's head; its body's length, or `None` when the connection ended or idled.
-fn request_head(reader: &mut impl BufRead) -> Option<usize> {
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return None;
-        }
-        if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-            length = value.trim().parse().unwrap();
-        }
-        if line == "\r\n" {
-            return Some(length);
-        }
-    }
 }
 
 #[test]
@@ -165,5 +138,5 @@ fn a_provider_named_by_host_name_is_reached_over_one_kept_connection() {
         let envelope = call("test_connection", &request);
         assert_eq!(envelope["ok"], true, "{envelope}");
     }
-    assert_eq!(env.admin("stats")["connections_accepted"].as_u64().unwrap(), 2, "one connection kept alive, and the admin's");
+    assert_eq!(env.connections_accepted(), 2, "one connection kept alive, and the admin's");
 }

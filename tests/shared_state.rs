@@ -76,7 +76,7 @@ fn a_child_forked_after_a_call_makes_its_own_calls() {
     let mut request = env.lb(Some("customer"), json!({"customer_id": customer, "reason": "fork test"}));
     request["options"] = json!({"timeout_ms": 10_000});
     expect_ok(&call("suspend", &request));
-    let accepted = || env.admin("stats")["connections_accepted"].as_u64().unwrap();
+    let accepted = || env.connections_accepted();
     let before = accepted();
     let unsuspend = request.clone();
     in_child(move || ok_or_describe(&call("unsuspend", &unsuspend))).unwrap();

@@ -55,18 +55,25 @@ impl Server {
 
 /// Serves `handler` on a free loopback port until the test process ends.
 pub fn serve(handler: impl Fn(&Seen) -> Answer + Send + Sync + 'static) -> Server {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let url = serve_raw(move |stream| answer_one(stream, &handler, &log));
+    Server { url, seen }
+}
+
+/// Hands each connection to `behave`, on a thread of its own, on a free loopback port until
+/// the test process ends; its URL. For servers that misbehave below HTTP (hold, close, idle).
+pub fn serve_raw(behave: impl Fn(TcpStream) + Send + Sync + 'static) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let handler = Arc::new(handler);
-    let log = seen.clone();
+    let behave = Arc::new(behave);
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let (handler, log) = (handler.clone(), log.clone());
-            std::thread::spawn(move || answer_one(stream, &*handler, &log));
+            let behave = behave.clone();
+            std::thread::spawn(move || behave(stream));
         }
     });
-    Server { url, seen }
+    url
 }
 
 fn answer_one(stream: TcpStream, handler: &dyn Fn(&Seen) -> Answer, log: &Mutex<Vec<Seen>>) {
@@ -82,7 +89,8 @@ fn answer_one(stream: TcpStream, handler: &dyn Fn(&Seen) -> Answer, log: &Mutex<
     let _ = stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(answer.body.as_bytes()));
 }
 
-fn read_request(stream: &TcpStream) -> Option<Seen> {
+/// Reads one request from `stream`; `None` when the connection ended or its read timed out.
+pub fn read_request(stream: &TcpStream) -> Option<Seen> {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;

@@ -52,6 +52,11 @@ impl Env {
         self.sandbox.url()
     }
 
+    /// TCP connections the sandbox has accepted so far (the admin client's included).
+    pub fn connections_accepted(&self) -> u64 {
+        self.admin("stats")["connections_accepted"].as_u64().unwrap()
+    }
+
     pub fn lb_account(&self) -> Value {
         json!({
             "auth_userid": "100000",
