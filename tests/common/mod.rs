@@ -9,7 +9,7 @@ pub mod native;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use hostprov_sandbox::Sandbox;
+use hostprov_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Value};
 
 /// This test process's own operation journal (also handed to the client processes it starts),
@@ -35,17 +35,25 @@ pub struct Env {
 impl Env {
     /// A fresh sandbox on a free loopback port: tests never share state.
     pub fn new() -> Env {
+        Env::start(SandboxConfig::default())
+    }
+
+    /// As [`Env::new`], over HTTPS as every real provider is: its LogicBoxes account trusts the
+    /// sandbox's own CA (`ca_cert_pem`).
+    pub fn over_tls() -> Env {
+        Env::start(SandboxConfig { tls: true, ..SandboxConfig::default() })
+    }
+
+    fn start(config: SandboxConfig) -> Env {
         hostprov::http::restrict_to_loopback();
         test_journal();
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let sandbox = Sandbox::start("127.0.0.1:0").expect("the sandbox starts on loopback");
-        let http = reqwest::blocking::Client::builder()
-            .tls_backend_rustls()
-            .no_proxy()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("test HTTP client");
-        Env { sandbox, http }
+        let sandbox = Sandbox::start_with("127.0.0.1:0", config).expect("the sandbox starts on loopback");
+        let mut http = reqwest::blocking::Client::builder().tls_backend_rustls().no_proxy().redirect(reqwest::redirect::Policy::none());
+        if let Some(ca) = sandbox.ca_cert_pem() {
+            http = http.add_root_certificate(reqwest::Certificate::from_pem(ca.as_bytes()).expect("the sandbox's CA"));
+        }
+        Env { sandbox, http: http.build().expect("test HTTP client") }
     }
 
     pub fn url(&self) -> String {
@@ -58,12 +66,16 @@ impl Env {
     }
 
     pub fn lb_account(&self) -> Value {
-        json!({
+        let mut account = json!({
             "auth_userid": "100000",
             "api_key": "sandbox-key",
             "base_url": format!("{}/logicboxes", self.url()),
             "panel_url": format!("{}/logicboxes", self.url()),
-        })
+        });
+        if let Some(ca) = self.sandbox.ca_cert_pem() {
+            account["ca_cert_pem"] = json!(ca);
+        }
+        account
     }
 
     /// A LogicBoxes request for `product` with the given service fields.
