@@ -120,7 +120,7 @@ fn parse(text: &str) -> Result<(Vec<Item>, usize), Error> {
     }
     let options: Option<Value> = doc
         .get("options")
-        .map(|raw| serde_json::from_str(raw.get()))
+        .map(|raw| crate::nesting::parse(raw.get()))
         .transpose()
         .map_err(|_| Error::invalid("The batch field `options` must be a JSON object."))?;
     let concurrency = concurrency(options.as_ref())?;
@@ -163,7 +163,8 @@ fn item(index: usize, raw: &RawValue) -> Item {
             job: Err(format!("Batch item {index} names an unknown operation; use one of {}.", known.join(", "))),
         };
     };
-    let endpoint = endpoint_of(&serde_json::from_str(request.get()).unwrap_or(Value::Null));
+    // Read within the nesting bound: a request too deep for it is refused by its single call.
+    let endpoint = endpoint_of(&crate::nesting::parse(request.get()).unwrap_or(Value::Null));
     Item { endpoint, job: Ok((operation, request.get().to_owned())) }
 }
 

@@ -69,3 +69,16 @@ fn deep_provider_answers_are_refused_on_a_small_stack() {
     let envelope = on_small_stack(move || call("suspend", &refused));
     expect_error(&envelope, "outcome_unknown");
 }
+
+#[test]
+fn a_batch_with_a_deep_item_or_deep_options_is_answered_on_a_small_stack() {
+    // Written here: serialising the nesting takes more stack than the thread has.
+    let deep = nested(127).to_string();
+    let in_item = format!(r#"{{"requests": [{{"operation": "details", "request": {{"provider": "racknap", "service": {{"options": {{"deep": {deep}}}}}}}}}]}}"#);
+    let answer: Value = serde_json::from_str(&on_small_stack(move || hostprov::batch(&in_item))).unwrap();
+    let item = &answer["results"][0];
+    assert!(expect_error(item, "invalid_request")["message"].as_str().unwrap().contains("nested too deeply"), "{item}");
+    let in_options = format!(r#"{{"requests": [], "options": {{"concurrency": 2, "deep": {deep}}}}}"#);
+    let answer: Value = serde_json::from_str(&on_small_stack(move || hostprov::batch(&in_options))).unwrap();
+    assert!(expect_error(&answer, "invalid_request")["message"].as_str().unwrap().contains("options"), "{answer}");
+}
