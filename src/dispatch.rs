@@ -80,10 +80,10 @@ fn execute(
     check_call_options(op_spec, request)?;
 
     let timeout = Duration::from_millis(request.options.timeout_ms());
-    let mut session = Session::new(timeout, request.account.ca_cert_pem.as_deref(), Redactor::default())?;
+    let mut session = Session::new(timeout, request.account.ca_cert_pem.as_deref())?;
     // The session holds the call's secrets while it runs and hands them back grown by those
     // learnt on the way (login tokens, access tokens), which must be masked too.
-    std::mem::swap(&mut session.redactor, redactor);
+    session.redactor = std::mem::take(redactor);
     let result = journal::guard(provider, operation, product, request, &mut session, |session, journal| {
         provider.perform(&mut Call { operation, product, request, session, journal })
     });

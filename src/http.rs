@@ -151,12 +151,12 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(timeout: Duration, extra_root_pem: Option<&str>, redactor: Redactor) -> Result<Session, Error> {
+    pub fn new(timeout: Duration, extra_root_pem: Option<&str>) -> Result<Session, Error> {
         Ok(Session {
             deadline: Instant::now() + timeout,
             timeout,
             tls: crate::tls::config_for(extra_root_pem)?,
-            redactor,
+            redactor: Redactor::default(),
             calls: CallLog::default(),
         })
     }

@@ -250,11 +250,8 @@ fn write(subject: &Subject, result: Result<Outcome, Error>, calls: CallLog, reda
         Ok(outcome) => {
             doc.field("order_id", &outcome.order_id.map(|id| redactor.redact(&id)))?;
             doc.field("status", &outcome.status)?;
-            doc.redacted_field("data", Value::Object(outcome.data), redactor, |data| match data {
-                // Only the values: the keys are ours.
-                Value::Object(map) => Value::Object(redactor.redact_entries(map)),
-                other => other,
-            })?;
+            // Only the values: the keys are ours.
+            doc.redacted_field("data", outcome.data, redactor, |data| redactor.redact_entries(data))?;
             doc.redacted_field("provider_response", outcome.provider_response, redactor, |answer| redactor.redact_value(answer))?;
             // Written without redaction on purpose: see `Outcome::url`.
             doc.field("url", &outcome.url)?;
@@ -310,7 +307,7 @@ impl Fields {
     /// A document with no secret in it. Nearly every document holds none, and its text shows
     /// it in one search ([`Redactor::surely_clean_json`]): it is then kept as written, rather
     /// than walked string by string. Otherwise it is written again, rewritten by `redact`.
-    fn redacted_field(&mut self, key: &'static str, document: Value, redactor: &Redactor, redact: impl FnOnce(Value) -> Value) -> Result<(), serde_json::Error> {
+    fn redacted_field<T: Serialize>(&mut self, key: &'static str, document: T, redactor: &Redactor, redact: impl FnOnce(T) -> T) -> Result<(), serde_json::Error> {
         self.key(key);
         let start = self.out.len();
         serde_json::to_writer(&mut self.out, &document)?;

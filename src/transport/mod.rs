@@ -291,8 +291,10 @@ mod tests {
     #[test]
     fn nothing_listening_is_not_sent() {
         let tls = crate::tls::config_for(None).unwrap();
-        // Port 9 (discard) of this machine: nothing listens there in a test run.
-        let outgoing = Outgoing { method: "POST", url: "http://127.0.0.1:9/", headers: &[], form: Some("a=1"), timeout: Duration::from_secs(2), max_body: 1 };
+        // A port that was just free: nothing listens there.
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let url = format!("http://127.0.0.1:{port}/");
+        let outgoing = Outgoing { method: "POST", url: &url, headers: &[], form: Some("a=1"), timeout: Duration::from_secs(2), max_body: 1 };
         assert_eq!(exchange(&tls, &outgoing).err(), Some(Stopped::NotSent));
     }
 }
