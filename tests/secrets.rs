@@ -7,14 +7,16 @@ use common::{call, Env};
 use serde_json::{json, Value};
 
 const CANARIES: [&str; 3] = ["canary-api-key-3f9a7c", "canary-bearer-token-81d2", "canary-licence-secret-5e4b"];
+/// The sandbox's own credentials, in the same order: sent in the good round, searched for after.
+const SANDBOX_SECRETS: [&str; 3] = ["sandbox-key", "sandbox-token", "sandbox-secret"];
 
 /// A request for `provider`/`product` carrying canaries as credentials, with plausible fields.
 fn canary_request(env: &Env, provider: &str, product: Option<&str>, good_credentials: bool) -> Value {
     let account = match (provider, good_credentials) {
-        ("logicboxes", good) => json!({"auth_userid": "100000", "api_key": if good { "sandbox-key" } else { CANARIES[0] },
+        ("logicboxes", good) => json!({"auth_userid": "100000", "api_key": if good { SANDBOX_SECRETS[0] } else { CANARIES[0] },
             "base_url": format!("{}/logicboxes", env.url()), "panel_url": format!("{}/logicboxes", env.url())}),
-        ("racknap", good) => json!({"api_token": if good { "sandbox-token" } else { CANARIES[1] }, "base_url": format!("{}/racknap", env.url())}),
-        (_, good) => json!({"login": "reseller@example.com", "secret": if good { "sandbox-secret" } else { CANARIES[2] },
+        ("racknap", good) => json!({"api_token": if good { SANDBOX_SECRETS[1] } else { CANARIES[1] }, "base_url": format!("{}/racknap", env.url())}),
+        (_, good) => json!({"login": "reseller@example.com", "secret": if good { SANDBOX_SECRETS[2] } else { CANARIES[2] },
             "base_url": format!("{}/websoftsolus", env.url())}),
     };
     let mut request = json!({
@@ -70,7 +72,7 @@ fn canaries_never_leave_the_library() {
             envelope.as_object_mut().unwrap().remove("url");
             let text = envelope.to_string();
             // With good credentials the request carries the sandbox's own, not the canaries.
-            let secrets: &[&str] = if good { &["sandbox-key", "sandbox-token", "sandbox-secret"] } else { &CANARIES };
+            let secrets: &[&str] = if good { &SANDBOX_SECRETS } else { &CANARIES };
             for secret in secrets {
                 assert!(!text.contains(secret), "{provider}/{product:?}/{operation} leaked {secret}: {text}");
             }

@@ -521,12 +521,18 @@ function catalogProvider(string $provider): array
     return $providers[$provider] ?? [];
 }
 
+/** @return array<string, mixed> $provider's $product as the catalog lists it */
+function catalogProduct(string $provider, string $product, ?array $entry = null): array
+{
+    $products = array_column(($entry ?? catalogProvider($provider))['products'] ?? [], null, 'product');
+    check(isset($products[$product]), "the catalog lists {$provider} {$product}");
+    return $products[$product] ?? [];
+}
+
 /** @return list<string> the operations the catalog lists for $provider's $product */
 function catalogOperations(string $provider, string $product): array
 {
-    $products = array_column(catalogProvider($provider)['products'] ?? [], null, 'product');
-    check(isset($products[$product]), "the catalog lists {$provider} {$product}");
-    return array_column($products[$product]['operations'] ?? [], 'operation');
+    return array_column(catalogProduct($provider, $product)['operations'] ?? [], 'operation');
 }
 
 /**
@@ -537,9 +543,10 @@ function catalogOperations(string $provider, string $product): array
  */
 function unsupportedOperations(string $provider, string $product): array
 {
+    $entry = catalogProvider($provider);
     $supported = array_merge(
-        catalogOperations($provider, $product),
-        array_column(catalogProvider($provider)['operations'] ?? [], 'operation'),
+        array_column(catalogProduct($provider, $product, $entry)['operations'] ?? [], 'operation'),
+        array_column($entry['operations'] ?? [], 'operation'),
     );
     $all = ['create', 'suspend', 'unsuspend', 'terminate', 'renew', 'change_package', 'client_area_url', 'details', 'plans', 'test_connection'];
     return array_values(array_diff($all, $supported));

@@ -132,8 +132,6 @@ function test_hosting_products_through_their_whole_life(): void
 /** @return array<string, bool> option => required, for one operation in the catalog */
 function optionsOf(string $provider, string $product, string $operation): array
 {
-    $providers = array_column(client()->catalog()['data']['providers'] ?? [], null, 'provider');
-    $products = array_column($providers[$provider]['products'] ?? [], null, 'product');
-    $entry = array_column($products[$product]['operations'] ?? [], null, 'operation')[$operation] ?? [];
+    $entry = array_column(catalogProduct($provider, $product)['operations'] ?? [], null, 'operation')[$operation] ?? [];
     return array_fill_keys($entry['options_optional'] ?? [], false) + array_fill_keys($entry['options_required'] ?? [], true);
 }
