@@ -172,7 +172,7 @@ pub struct Outcome {
     /// Deliberately not redacted: a client-area link only works with its token in it.
     pub url: Option<String>,
     pub data: Map<String, Value>,
-    pub provider_response: Value,
+    pub provider_response: ProviderResponse,
 }
 
 impl Outcome {
@@ -183,6 +183,28 @@ impl Outcome {
     pub fn data(mut self, key: &str, value: impl Into<Value>) -> Self {
         self.data.insert(key.to_owned(), value.into());
         self
+    }
+}
+
+/// The provider's answer, for the envelope's `provider_response`.
+#[derive(Debug, Default)]
+pub struct ProviderResponse {
+    value: Value,
+    /// The text `value` was read from, all of it: written as it came when no secret can hide
+    /// in it, rather than serialising `value` again (an answer's largest part on most calls).
+    text: Option<String>,
+}
+
+impl ProviderResponse {
+    /// An answer read from the whole of `text`, which must be the JSON text of `value`.
+    pub fn read_from(value: Value, text: String) -> Self {
+        ProviderResponse { value, text: Some(text) }
+    }
+}
+
+impl From<Value> for ProviderResponse {
+    fn from(value: Value) -> Self {
+        ProviderResponse { value, text: None }
     }
 }
 
@@ -252,7 +274,7 @@ fn write(subject: &Subject, result: Result<Outcome, Error>, calls: CallLog, reda
             doc.field("status", &outcome.status)?;
             // Only the values: the keys are ours.
             doc.redacted_field("data", outcome.data, redactor, |data| redactor.redact_entries(data))?;
-            doc.redacted_field("provider_response", outcome.provider_response, redactor, |answer| redactor.redact_value(answer))?;
+            doc.provider_response(outcome.provider_response, redactor)?;
             // Written without redaction on purpose: see `Outcome::url`.
             doc.field("url", &outcome.url)?;
         }
@@ -320,6 +342,20 @@ impl Fields {
         Ok(())
     }
 
+    /// The provider's answer as it came, when its text is at hand and surely clean; otherwise
+    /// written from its document like any other.
+    fn provider_response(&mut self, answer: ProviderResponse, redactor: &Redactor) -> Result<(), serde_json::Error> {
+        const KEY: &str = "provider_response";
+        match answer.text.as_deref().map(str::trim) {
+            Some(text) if redactor.surely_clean_json(text) => {
+                self.key(KEY);
+                self.out.extend_from_slice(text.as_bytes());
+                Ok(())
+            }
+            _ => self.redacted_field(KEY, answer.value, redactor, |value| redactor.redact_value(value)),
+        }
+    }
+
     fn end(mut self) -> String {
         self.out.push(b'}');
         // serde_json and the keys above write only valid UTF-8; should that ever fail, the
@@ -343,6 +379,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_answer_is_written_as_it_came_unless_a_secret_may_hide_in_it() {
+        let mut redactor = Redactor::default();
+        redactor.add("sandbox-key");
+        let provider_response = |text: &str| {
+            let outcome = Outcome { provider_response: ProviderResponse::read_from(serde_json::from_str(text).unwrap(), text.to_owned()), ..Outcome::default() };
+            let envelope = envelope(&Subject::default(), Ok(outcome), CallLog::default(), &redactor);
+            let start = envelope.find(r#""provider_response":"#).unwrap() + r#""provider_response":"#.len();
+            let end = envelope.find(r#","url":"#).unwrap();
+            envelope[start..end].to_owned()
+        };
+        // As it came, but for the whitespace around it.
+        assert_eq!(provider_response(" {\"b\": 1, \"a\":[true]}\n"), r#"{"b": 1, "a":[true]}"#);
+        // A secret, plain or escaped: written from the document, masked.
+        assert_eq!(provider_response(r#"{"key":"sandbox-key"}"#), r#"{"key":"***"}"#);
+        assert_eq!(provider_response(r#"{"key":"sandbox\u002dkey"}"#), r#"{"key":"***"}"#);
+        assert_eq!(provider_response(r#"{"note":"a\"b"}"#), r#"{"note":"a\"b"}"#);
+    }
+
+    #[test]
     fn a_secret_learnt_later_is_masked_whole_in_the_log_even_when_it_holds_an_earlier_one() {
         let mut redactor = Redactor::default();
         redactor.add("abc");
@@ -360,7 +415,7 @@ mod tests {
         let mut redactor = Redactor::default();
         redactor.add("sandbox-key");
         let answer = serde_json::json!({"entityid": "84311822", "sandbox-key": {"note": "sandbox%2Dkey"}, "list": ["sandbox-key", 5]});
-        let outcome = Outcome { data: Map::from_iter([("sandbox-key".to_owned(), Value::from("sandbox%2dkey"))]), provider_response: answer, ..Outcome::default() };
+        let outcome = Outcome { data: Map::from_iter([("sandbox-key".to_owned(), Value::from("sandbox%2dkey"))]), provider_response: answer.into(), ..Outcome::default() };
         let out: Value = serde_json::from_str(&envelope(&Subject::default(), Ok(outcome), CallLog::default(), &redactor)).unwrap();
         // `data`'s keys are ours and stay; its values and every string of the answer are masked,
         // the percent-encoded spelling too.
@@ -368,7 +423,7 @@ mod tests {
         assert_eq!(out["provider_response"], serde_json::json!({"entityid": "84311822", "***": {"note": "***"}, "list": ["***", 5]}));
 
         let clean = serde_json::json!({"entityid": "84311822", "description": "bench-0.example", "n": [1.5, null, true]});
-        let outcome = Outcome { data: Map::from_iter([("order_id".to_owned(), Value::from("84311822"))]), provider_response: clean.clone(), ..Outcome::default() };
+        let outcome = Outcome { data: Map::from_iter([("order_id".to_owned(), Value::from("84311822"))]), provider_response: clean.clone().into(), ..Outcome::default() };
         let text = envelope(&Subject::default(), Ok(outcome), CallLog::default(), &redactor);
         assert!(text.contains(&format!(r#""data":{{"order_id":"84311822"}},"provider_response":{clean}"#)), "{text}");
     }

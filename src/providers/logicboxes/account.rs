@@ -11,7 +11,7 @@ use crate::response::{Error, Outcome};
 pub fn test_connection(api: &mut Api) -> Result<Outcome, Error> {
     let reseller = api.reseller_id();
     let body = api.get("billing/reseller-balance.json", &[("reseller-id", &reseller)])?;
-    Ok(Outcome { provider_response: body, ..Outcome::default() }.data("reachable", true))
+    Ok(Outcome { provider_response: body.into(), ..Outcome::default() }.data("reachable", true))
 }
 
 /// `products/plan-details.json` (`{product key: {plan id: {plan_name, plan_status, …}}}`) as a
@@ -62,7 +62,7 @@ pub fn plans(api: &mut Api) -> Result<Outcome, Error> {
         let id = p["plan_id"].as_str().unwrap_or_default();
         (p["product_key"].as_str().unwrap_or_default().to_owned(), id.len(), id.to_owned())
     });
-    Ok(Outcome { provider_response: body, ..Outcome::default() }.data("plans", plans))
+    Ok(Outcome { provider_response: body.into(), ..Outcome::default() }.data("plans", plans))
 }
 
 /// `prices` (`add` and `renew`, by months as the API keys them) and the `tenures` (months) a

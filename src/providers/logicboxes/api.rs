@@ -12,7 +12,7 @@ use url::Url;
 use crate::http::{self, Exchange, Method, Reply, Safety};
 use crate::providers::Call;
 use crate::request::{Account, Id, Service};
-use crate::response::{Error, ErrorCode};
+use crate::response::{Error, ErrorCode, ProviderResponse};
 
 const LIVE_URL: &str = "https://httpapi.com";
 const TEST_URL: &str = "https://test.httpapi.com";
@@ -52,7 +52,7 @@ impl<'c, 'a> Api<'c, 'a> {
     }
 
     /// One API call; `params` are encoded as pairs, never concatenated into the URL.
-    fn request(&mut self, safety: Safety, path: &str, params: &[(&str, &str)]) -> Result<Value, Error> {
+    fn request(&mut self, safety: Safety, path: &str, params: &[(&str, &str)]) -> Result<Answer, Error> {
         let mut pairs = self.auth();
         pairs.extend(params.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
         let url = http::join(&self.api_base, path);
@@ -61,15 +61,39 @@ impl<'c, 'a> Api<'c, 'a> {
             Safety::Change => Exchange { form: Some(pairs), ..Exchange::new(Method::Post, url, safety) },
         };
         let reply = self.call.session.send(&exchange).map_err(|e| e.into_error(safety))?;
-        parse_reply(&reply, safety)
+        let body = parse_reply(&reply, safety)?;
+        Ok(Answer { body, text: reply.body })
     }
 
     pub fn get(&mut self, path: &str, params: &[(&str, &str)]) -> Result<Value, Error> {
-        self.request(Safety::Read, path, params)
+        self.request(Safety::Read, path, params).map(|answer| answer.body)
     }
 
     pub fn post(&mut self, path: &str, params: &[(&str, &str)]) -> Result<Value, Error> {
+        self.request(Safety::Change, path, params).map(|answer| answer.body)
+    }
+
+    /// As [`Api::get`], keeping the answer's text for the envelope.
+    pub fn get_answer(&mut self, path: &str, params: &[(&str, &str)]) -> Result<Answer, Error> {
+        self.request(Safety::Read, path, params)
+    }
+
+    /// As [`Api::post`], keeping the answer's text for the envelope.
+    pub fn post_answer(&mut self, path: &str, params: &[(&str, &str)]) -> Result<Answer, Error> {
         self.request(Safety::Change, path, params)
+    }
+}
+
+/// A successful answer: its payload, and the text it was read from.
+pub struct Answer {
+    pub body: Value,
+    text: String,
+}
+
+impl Answer {
+    /// The envelope's `provider_response`: the payload, written from its own text.
+    pub fn into_provider_response(self) -> ProviderResponse {
+        ProviderResponse::read_from(self.body, self.text)
     }
 }
 

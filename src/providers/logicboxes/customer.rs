@@ -37,7 +37,7 @@ pub fn suspension(api: &mut Api, suspend: bool) -> Result<Outcome, Error> {
     let body = api.post(path, &[("customer-id", &customer_id), ("reason", &reason)])?;
     super::api::expect_true(&body, Safety::Change)?;
     let status = if suspend { Status::Suspended } else { Status::Active };
-    Ok(Outcome { provider_response: body, ..Outcome::with_status(status) }.data("customer_id", customer_id))
+    Ok(Outcome { provider_response: body.into(), ..Outcome::with_status(status) }.data("customer_id", customer_id))
 }
 
 /// The whole customer panel through `AutoLoginServlet`.

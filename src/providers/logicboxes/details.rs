@@ -13,7 +13,8 @@ use crate::http::Safety;
 use crate::response::{Error, Outcome, Status};
 
 pub fn fetch(api: &mut Api, target: &Target, order_id: &str) -> Result<Outcome, Error> {
-    let body = api.get(&target.path("details"), &[("order-id", order_id)])?;
+    let answer = api.get_answer(&target.path("details"), &[("order-id", order_id)])?;
+    let body = &answer.body;
     if !body.is_object() {
         return Err(api::unexpected(Safety::Read, "order details that are not an object"));
     }
@@ -31,9 +32,9 @@ pub fn fetch(api: &mut Api, target: &Target, order_id: &str) -> Result<Outcome, 
     };
     let mut outcome = shared.outcome(target.product);
     for field in target.product.details {
-        outcome.data.insert(field.ours.to_owned(), family_value(&body, field));
+        outcome.data.insert(field.ours.to_owned(), family_value(body, field));
     }
-    Ok(Outcome { provider_response: body, ..outcome })
+    Ok(Outcome { provider_response: answer.into_provider_response(), ..outcome })
 }
 
 /// The order as its search record shows it (no plan).

@@ -50,11 +50,11 @@ pub fn act(api: &mut Api, path: &str, mut params: Vec<(&str, String)>, months: O
         params.push(("months", months));
     }
     let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let body = api.post(path, &pairs)?;
-    let action = action_of(&body).ok_or_else(|| api::unexpected(Safety::Change, "something other than an action"))?;
+    let answer = api.post_answer(path, &pairs)?;
+    let action = action_of(&answer.body).ok_or_else(|| api::unexpected(Safety::Change, "something other than an action"))?;
     let data = action_data(action);
     let order_id = action.get("entityid").and_then(api::text);
-    Ok(Outcome { order_id, data, provider_response: body, ..Outcome::default() })
+    Ok(Outcome { order_id, data, provider_response: answer.into_provider_response(), ..Outcome::default() })
 }
 
 /// The action object of an answer: the body itself, or, when an invoice was raised and paid

@@ -41,7 +41,7 @@ fn change_plan(api: &mut Api, target: &Target, how: PlanChange) -> Result<Outcom
             )));
         }
         if dry_run {
-            let quoted = Outcome { order_id: Some(order_id), data, provider_response: quote, ..Outcome::default() };
+            let quoted = Outcome { order_id: Some(order_id), data, provider_response: quote.into(), ..Outcome::default() };
             return Ok(quoted.data("dry_run", true).data("new_plan_id", new_plan));
         }
     }

@@ -168,7 +168,7 @@ pub fn create(api: &mut Api) -> Result<Outcome, Error> {
     let service_id = service_id_in(message).ok_or_else(|| {
         lost(Error::new(ErrorCode::OutcomeUnknown, "RackNap reported success without a service id.").from_provider(Some(message.to_owned()), None))
     })?;
-    Ok(Outcome { order_id: Some(service_id), provider_response: body, ..Outcome::with_status(Status::Active) }.data("reconciled", false))
+    Ok(Outcome { order_id: Some(service_id), provider_response: body.into(), ..Outcome::with_status(Status::Active) }.data("reconciled", false))
 }
 
 /// A create whose outcome is unknown: not retryable, since nothing can tell a repeat that the

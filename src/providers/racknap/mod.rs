@@ -94,7 +94,7 @@ impl Api<'_, '_> {
 fn change_state(api: &mut Api, call: &str, status: Status) -> Result<Outcome, Error> {
     let service_id = Id::text(&api.call.request.service.order_id);
     let body = api.post(call, vec![("serviceid".into(), service_id.clone())], Safety::Change)?;
-    Ok(Outcome { order_id: Some(service_id), provider_response: body, ..Outcome::with_status(status) })
+    Ok(Outcome { order_id: Some(service_id), provider_response: body.into(), ..Outcome::with_status(status) })
 }
 
 /// `planDetail`, or `cloud_linux_vps_details` when a platform (Linux or Windows) is asked for.
@@ -126,7 +126,7 @@ fn plans(api: &mut Api) -> Result<Outcome, Error> {
     let details = body.get("data").cloned().unwrap_or(Value::Null);
     let name = details.get("name").or_else(|| details.get("plan_name")).cloned().unwrap_or(Value::Null);
     let plan = serde_json::json!({"product": "service", "plan_id": plan_id, "name": name, "status": "active"});
-    Ok(Outcome { provider_response: body, ..Outcome::default() }.data("plans", vec![plan]).data("details", details))
+    Ok(Outcome { provider_response: body.into(), ..Outcome::default() }.data("plans", vec![plan]).data("details", details))
 }
 
 /// RackNap has no read without input: a plan lookup proves the token and the endpoint, and an

@@ -229,7 +229,7 @@ fn place(api: &mut Api, product: &ProductSpec, form: Vec<(String, String)>, titl
         Error::new(ErrorCode::OutcomeUnknown, "The licence API accepted the order without a key number; look for a licence titled with the idempotency key before ordering again.")
             .retryable(true)
     })?;
-    Ok(Outcome { order_id: Some(key), provider_response: body, ..Outcome::with_status(Status::Active) }
+    Ok(Outcome { order_id: Some(key), provider_response: body.into(), ..Outcome::with_status(Status::Active) }
         .data("title", title)
         .data("reconciled", false))
 }
@@ -247,7 +247,7 @@ fn key_of(body: &Value) -> Option<String> {
 fn terminate(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
     let key = api.order_id()?;
     match api.send(Method::Delete, &["license", product.key, &key], None, Safety::Change) {
-        Ok(body) => Ok(Outcome { order_id: Some(key), provider_response: body, ..Outcome::with_status(Status::Terminated) }),
+        Ok(body) => Ok(Outcome { order_id: Some(key), provider_response: body.into(), ..Outcome::with_status(Status::Terminated) }),
         Err(lost) if lost.code == ErrorCode::OutcomeUnknown => match details(api, product) {
             Ok(now) if now.status == Some(Status::Terminated) => Ok(now.data("reconciled", true)),
             _ => Err(lost),
@@ -270,7 +270,7 @@ fn details(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
         .data("status", status.map(|s| serde_json::to_value(s).unwrap_or_default()).unwrap_or(Value::Null))
         .data("server_ip", field(&["serverIP", "server_ip", "ip"]))
         .data("expires_at", expires.as_str().map(to_rfc3339).map(Value::from).unwrap_or(expires));
-    outcome.provider_response = body;
+    outcome.provider_response = body.into();
     Ok(outcome)
 }
 
@@ -312,7 +312,7 @@ fn plans(api: &mut Api) -> Result<Outcome, Error> {
         }
         responses.insert(key.to_owned(), body);
     }
-    Ok(Outcome { provider_response: Value::Object(responses), ..Outcome::default() }.data("plans", plans))
+    Ok(Outcome { provider_response: Value::Object(responses).into(), ..Outcome::default() }.data("plans", plans))
 }
 
 #[cfg(test)]

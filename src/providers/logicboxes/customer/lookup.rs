@@ -139,7 +139,7 @@ pub fn customer_outcome(body: Value) -> Option<Outcome> {
     put("country", text("country"));
     data.insert("status".into(), status.map_or(Value::Null, status_value));
     data.insert("created_at".into(), body.get("creationdt").and_then(epoch_to_rfc3339).map_or(Value::Null, Value::String));
-    Some(Outcome { status, data, provider_response: body, ..Outcome::default() })
+    Some(Outcome { status, data, provider_response: body.into(), ..Outcome::default() })
 }
 
 #[cfg(test)]

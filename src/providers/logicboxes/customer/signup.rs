@@ -34,7 +34,7 @@ fn existing(api: &mut Api, email: &str) -> Result<Option<Listed>, Error> {
 fn sign_up(api: &mut Api, form: &SignUp) -> Result<Outcome, Error> {
     let body = api.post("customers/signup.json", &form.params())?;
     let customer_id = customer_id(&body).ok_or_else(|| api::unexpected(Safety::Change, "a sign-up answer without the new customer's id"))?;
-    Ok(Outcome { provider_response: body, ..Outcome::with_status(Status::Active) }
+    Ok(Outcome { provider_response: body.into(), ..Outcome::with_status(Status::Active) }
         .data("customer_id", customer_id)
         .data("email", form.email.clone())
         .data("reconciled", false))
@@ -47,7 +47,7 @@ fn customer_id(body: &Value) -> Option<String> {
 
 fn reconciled(found: Listed) -> Outcome {
     let status = found.provider_status.as_deref().and_then(status_of);
-    Outcome { status, provider_response: found.record, ..Outcome::default() }
+    Outcome { status, provider_response: found.record.into(), ..Outcome::default() }
         .data("customer_id", found.customer_id.to_string())
         .data("email", found.username)
         .data("reconciled", true)
