@@ -186,6 +186,40 @@ fn a_lost_suspend_unsuspend_terminate_or_renew_is_settled_by_the_order_state() {
 }
 
 #[test]
+fn a_repeated_suspension_or_termination_answers_the_state_it_finds() {
+    let env = Env::new();
+    let created = call("create", &env.lb(Some("codeguard"), json!({"domain": "repeat.example", "customer_id": "99", "plan_id": "201", "months": 12})));
+    expect_ok(&created);
+    let order_id = created["order_id"].as_str().unwrap().to_owned();
+    let request = env.lb(Some("codeguard"), json!({"order_id": order_id}));
+
+    // The suspension's answer is lost, and so is the read that would have settled it.
+    env.admin_put("faults", json!({"rate": 1.0, "kinds": ["reset_after_commit"], "methods": ["POST", "GET"], "seed": 3}));
+    let lost = call("suspend", &request);
+    assert_eq!(lost["ok"], false, "{lost:#}");
+    assert_eq!(env.order(&order_id)["status"], "suspended");
+    env.admin_put("faults", json!({"rate": 0}));
+
+    // The admin suspends again: the API refuses to suspend a suspended order, and the order's
+    // state, read after the refusal, is the answer.
+    for (operation, status) in [("suspend", "suspended"), ("unsuspend", "active"), ("unsuspend", "active"), ("terminate", "terminated"), ("terminate", "terminated")] {
+        let sent_before = env.received(".json").len();
+        let answer = call(operation, &request);
+        assert_eq!(answer["ok"], true, "{operation}: {answer:#}");
+        assert_eq!(answer["status"], status, "{operation}: {answer:#}");
+        assert_eq!(env.order(&order_id)["status"], status);
+        assert!(env.received(".json").len() > sent_before, "{operation} was sent");
+    }
+    let repeated = call("terminate", &request);
+    assert_eq!((repeated["ok"].clone(), repeated["data"]["reconciled"].clone()), (json!(true), json!(true)), "{repeated:#}");
+
+    // A refusal the state does not answer stays a refusal: a deleted order cannot be suspended.
+    let refused = call("suspend", &request);
+    assert_eq!(refused["ok"], false, "{refused:#}");
+    assert_eq!(env.order(&order_id)["status"], "terminated");
+}
+
+#[test]
 fn a_lost_licence_termination_is_settled_and_racknap_says_what_to_check() {
     let env = Env::new();
     let mut order = env.licences(Some("virtuozzo"), json!({"months": 1, "options": {"product": "VZ_CONTAINERS_10", "os": "LINUX"}}));

@@ -209,10 +209,30 @@ pub fn settle(
     result: Result<Outcome, Error>,
     happened: impl Fn(&Outcome) -> bool,
 ) -> Result<Outcome, Error> {
+    settle_after(api, target, order_id, result, happened, &[ErrorCode::OutcomeUnknown])
+}
+
+/// A change of state (suspend, unsuspend, terminate) is settled as [`settle`] settles any
+/// change, and also after the API's own refusal: an order already in the state asked for (the
+/// repeat of a change whose answer was lost, a second click) is that state, reconciled, not a
+/// failure. Only the state read decides, never the refusal's wording; any other state keeps
+/// the refusal.
+fn settle_state(api: &mut Api, target: Option<&Target>, order_id: &str, result: Result<Outcome, Error>, status: Status) -> Result<Outcome, Error> {
+    settle_after(api, target, order_id, result, |now| now.status == Some(status), &[ErrorCode::OutcomeUnknown, ErrorCode::ProviderError])
+}
+
+fn settle_after(
+    api: &mut Api,
+    target: Option<&Target>,
+    order_id: &str,
+    result: Result<Outcome, Error>,
+    happened: impl Fn(&Outcome) -> bool,
+    settled: &[ErrorCode],
+) -> Result<Outcome, Error> {
     match (result, target) {
-        (Err(lost), Some(target)) if lost.code == ErrorCode::OutcomeUnknown => match read_order(api, target, order_id) {
+        (Err(failed), Some(target)) if settled.contains(&failed.code) => match read_order(api, target, order_id) {
             Ok(now) if happened(&now) => Ok(reconciled(now)),
-            _ => Err(lost),
+            _ => Err(failed),
         },
         (result, _) => result,
     }
@@ -230,14 +250,14 @@ pub fn suspension(api: &mut Api, target: Option<&Target>, suspend: bool) -> Resu
     let path = if suspend { "orders/suspend.json" } else { "orders/unsuspend.json" };
     let status = if suspend { Status::Suspended } else { Status::Active };
     let result = act(api, path, params, None).map(|outcome| about(outcome, &order_id, status));
-    settle(api, target, &order_id, result, |now| now.status == Some(status))
+    settle_state(api, target, &order_id, result, status)
 }
 
 pub fn terminate(api: &mut Api, target: &Target) -> Result<Outcome, Error> {
     let order_id = api.id(|s| &s.order_id);
     let result = act(api, &target.path("delete"), vec![("order-id", order_id.clone())], None)
         .map(|outcome| about(outcome, &order_id, Status::Terminated));
-    settle(api, Some(target), &order_id, result, |now| now.status == Some(Status::Terminated))
+    settle_state(api, Some(target), &order_id, result, Status::Terminated)
 }
 
 /// An action's outcome, about the order it was asked for, in the state it leaves it.
