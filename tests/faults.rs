@@ -139,12 +139,17 @@ fn lose_change_answers(env: &Env, kind: &str) {
     env.admin_put("faults", json!({"rate": 1.0, "kinds": [kind], "methods": ["POST", "DELETE"], "seed": 1}));
 }
 
+/// A new CodeGuard order's id.
+fn codeguard_order(env: &Env, domain: &str) -> String {
+    let created = call("create", &env.lb(Some("codeguard"), json!({"domain": domain, "customer_id": "99", "plan_id": "201", "months": 12})));
+    expect_ok(&created);
+    created["order_id"].as_str().unwrap().to_owned()
+}
+
 #[test]
 fn a_lost_suspend_unsuspend_terminate_or_renew_is_settled_by_the_order_state() {
     let env = Env::new();
-    let created = call("create", &env.lb(Some("codeguard"), json!({"domain": "lost.example", "customer_id": "99", "plan_id": "201", "months": 12})));
-    expect_ok(&created);
-    let order_id = created["order_id"].as_str().unwrap().to_owned();
+    let order_id = codeguard_order(&env, "lost.example");
     let request = |extra: Value| {
         let mut service = json!({"order_id": order_id, "months": 12});
         for (k, v) in extra.as_object().unwrap() {
@@ -188,9 +193,7 @@ fn a_lost_suspend_unsuspend_terminate_or_renew_is_settled_by_the_order_state() {
 #[test]
 fn a_repeated_suspension_or_termination_answers_the_state_it_finds() {
     let env = Env::new();
-    let created = call("create", &env.lb(Some("codeguard"), json!({"domain": "repeat.example", "customer_id": "99", "plan_id": "201", "months": 12})));
-    expect_ok(&created);
-    let order_id = created["order_id"].as_str().unwrap().to_owned();
+    let order_id = codeguard_order(&env, "repeat.example");
     let request = env.lb(Some("codeguard"), json!({"order_id": order_id}));
 
     // The suspension's answer is lost, and so is the read that would have settled it.
