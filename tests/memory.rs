@@ -1,10 +1,6 @@
 //! A hostile licence endpoint (hundreds of licences, half-megabyte titles) cannot make the
 //! process keep what it sent, nor make one envelope carry every exchange. Alone in its binary:
-//! it counts the bytes this process holds, with an allocator that keeps the tally. That allocator
-//! replaces the library's own, so this test runs in a build without it:
-//! `cargo test -p hostprov --no-default-features --test memory` (`scripts/test.sh` does).
-
-#![cfg(not(feature = "mimalloc"))]
+//! it counts the bytes this process holds, with an allocator that keeps the tally.
 
 mod common;
 
