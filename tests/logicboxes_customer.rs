@@ -48,15 +48,36 @@ fn suspend_and_unsuspend_move_the_customer_at_the_provider() {
     assert_eq!(envelope["calls"][0]["method"], "POST");
     assert_eq!(env.customer_status(&customer), "suspended");
 
+    // A second suspension is refused by the API; the customer's state, read after the refusal,
+    // is the answer.
     let again = call("suspend", &request);
-    let error = expect_error(&again, "provider_error");
-    assert!(error["provider_message"].as_str().unwrap().contains("already suspended"));
-    assert_eq!(error["http_status"], 500);
+    expect_ok(&again);
+    assert_eq!((again["status"].as_str(), again["data"]["reconciled"].as_bool()), (Some("suspended"), Some(true)), "{again:#}");
+    assert_eq!(again["data"]["customer_id"], customer.as_str());
+    assert_eq!(env.received("customers/suspend.json").len(), 2);
 
     let envelope = call("unsuspend", &request);
     expect_ok(&envelope);
     assert_eq!(envelope["status"], "active");
     assert_eq!(env.customer_status(&customer), "active");
+
+    // A suspension whose answer is lost is settled by the same read.
+    env.admin_put("faults", json!({"rate": 1.0, "kinds": ["reset_after_commit"], "methods": ["POST"], "seed": 5}));
+    let lost = call("suspend", &request);
+    env.admin_put("faults", json!({"rate": 0}));
+    expect_ok(&lost);
+    assert_eq!((lost["status"].as_str(), lost["data"]["reconciled"].as_bool()), (Some("suspended"), Some(true)), "{lost:#}");
+    assert_eq!(env.customer_status(&customer), "suspended");
+}
+
+#[test]
+fn unsuspending_an_active_customer_answers_its_state() {
+    let env = Env::new();
+    let customer = env.first_customer();
+    let envelope = call("unsuspend", &env.lb(Some("customer"), json!({"customer_id": customer})));
+    expect_ok(&envelope);
+    assert_eq!((envelope["status"].as_str(), envelope["data"]["reconciled"].as_bool()), (Some("active"), Some(true)), "{envelope:#}");
+    assert_eq!(env.received("customers/unsuspend.json").len(), 1, "the API was asked, and refused");
 }
 
 #[test]

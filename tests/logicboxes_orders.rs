@@ -148,16 +148,14 @@ fn a_deleted_order_refuses_changes() {
         let (order_id, _) = create(&env, product, json!({}));
         expect_ok(&call("terminate", &order_request(&env, product, &order_id, json!({}))));
         let new_plan = env.lb_plan(product, Some(env.order(&order_id)["plan_id"].as_str().unwrap()));
-        for (op, extra) in [
-            ("renew", json!({})),
-            ("suspend", json!({})),
-            ("terminate", json!({})),
-            ("change_package", json!({"new_plan_id": new_plan})),
-        ] {
+        for (op, extra) in [("renew", json!({})), ("suspend", json!({})), ("change_package", json!({"new_plan_id": new_plan}))] {
             let envelope = call(op, &order_request(&env, product, &order_id, extra));
             let error = expect_error(&envelope, "provider_error");
             assert!(error["provider_message"].is_string(), "{op}: {error}");
         }
+        // A second termination is refused too, and the order's state answers it.
+        let again = call("terminate", &order_request(&env, product, &order_id, json!({})));
+        assert_eq!((again["status"].as_str(), again["data"]["reconciled"].as_bool()), (Some("terminated"), Some(true)), "{again:#}");
         assert_eq!(env.order(&order_id)["status"], "terminated");
     }
 }

@@ -323,7 +323,11 @@ function test_order_generic_order_suspends_and_unsuspends(): void
     okEnvelope(client()->suspend($request(['reason' => 'Overdue invoice'])), 'suspend', 'order', $id, 'suspended', 'order suspend');
     sandboxAgrees($id, ['status' => 'suspended', 'plan_id' => null], 'order suspend');
     same(['Overdue invoice'], paramValues(receivedRequests('/orders/suspend.json')[0], 'reason'), 'reason sent');
-    expectOrderError('provider_error', fn () => client()->suspend($request([])), 'order suspended twice');
+    // A generic order has no call that reads its state: the API's refusal is the answer.
+    $e = expectOrderError('provider_error', fn () => client()->suspend($request([])), 'order suspended twice');
+    contains((string) $e->getProviderMessage(), $id, 'order suspended twice: provider message');
+    same(500, $e->getHttpStatus(), 'order suspended twice: HTTP status');
+    same(false, $e->isRetryable(), 'order suspended twice: retryable');
 
     okEnvelope(client()->unsuspend($request([])), 'unsuspend', 'order', $id, 'active', 'order unsuspend');
     sandboxAgrees($id, ['status' => 'active', 'plan_id' => null], 'order unsuspend');

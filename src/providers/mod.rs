@@ -5,7 +5,7 @@ use crate::http::{Safety, Session};
 use crate::journal::{Claim, Prior};
 use crate::operation::Operation;
 use crate::request::{AccountField, Field, Request};
-use crate::response::{Error, ErrorCode, Outcome};
+use crate::response::{Error, ErrorCode, Outcome, Status};
 
 pub mod catalog;
 pub mod logicboxes;
@@ -164,6 +164,37 @@ pub static REGISTRY: &[&dyn Provider] = &[&logicboxes::LogicBoxes, &racknap::Rac
 
 pub fn find(name: &str) -> Option<&'static dyn Provider> {
     REGISTRY.iter().copied().find(|p| p.spec().name == name)
+}
+
+/// An answer found, not made, by this call: the order an earlier attempt placed, the change
+/// an earlier attempt carried out.
+pub fn reconciled(found: Outcome) -> Outcome {
+    found.data("reconciled", true)
+}
+
+/// The result of a change, or, after a failure whose code is in `settled`, what `read` finds
+/// when `happened` says it shows the change done.
+pub fn settled_by(
+    result: Result<Outcome, Error>,
+    settled: &[ErrorCode],
+    read: impl FnOnce() -> Result<Outcome, Error>,
+    happened: impl Fn(&Outcome) -> bool,
+) -> Result<Outcome, Error> {
+    match result {
+        Err(failed) if settled.contains(&failed.code) => match read() {
+            Ok(now) if happened(&now) => Ok(reconciled(now)),
+            _ => Err(failed),
+        },
+        result => result,
+    }
+}
+
+/// A change of state (suspend, unsuspend, terminate) whose answer was lost, or which the API
+/// refused: when `read` finds the state asked for (the repeat of a change whose answer was
+/// lost, a second click), that state is the answer, reconciled, not a failure. Only the state
+/// read decides, never the refusal's wording; any other state keeps the failure.
+pub fn settle_state_with(result: Result<Outcome, Error>, status: Status, read: impl FnOnce() -> Result<Outcome, Error>) -> Result<Outcome, Error> {
+    settled_by(result, &[ErrorCode::OutcomeUnknown, ErrorCode::ProviderError], read, |now| now.status == Some(status))
 }
 
 /// Places a create at most once. An order `existing` finds (one an earlier attempt placed) is

@@ -90,15 +90,26 @@ def test_call_by_name(hp, clean, customer_request, customer_id):
     assert hp.call("unsuspend", customer_request)["status"] == "active"
 
 
-def test_suspending_twice_is_a_provider_error(hp, clean, customer_request, customer_id):
+def test_suspending_twice_answers_the_state_it_finds(hp, clean, customer_request, customer_id):
     hp.suspend(customer_request)
+    again = hp.suspend(customer_request)
+    assert (again["status"], again["data"]["reconciled"]) == ("suspended", True)
+    assert customers(clean)[customer_id]["status"] == "suspended"
+    assert len(sandbox.received(clean, "customers/suspend.json")) == 2
+
+
+def test_a_refusal_is_a_provider_error(hp, clean, account, fixtures):
+    """A generic order has no call that reads its state: a second suspension is the API's refusal."""
+    order_id = next(o["order_id"] for o in fixtures["logicboxes"]["orders"] if o["product"] == "dns")
+    request = {"provider": "logicboxes", "product": "order", "account": account, "service": {"order_id": order_id}}
+    assert hp.suspend(request)["status"] == "suspended"
     with pytest.raises(ProviderError) as info:
-        hp.suspend(customer_request)
+        hp.suspend(request)
     e = info.value
     assert e.code == "provider_error"
-    assert e.provider_message and customer_id in e.provider_message
+    assert e.provider_message and order_id in e.provider_message
     assert e.http_status == 500
-    assert customers(clean)[customer_id]["status"] == "suspended"
+    assert e.retryable is False
 
 
 def test_unknown_customer_is_not_found(hp, clean, customer_request):

@@ -12,7 +12,7 @@ use super::api::Api;
 use super::panel;
 use crate::http::Safety;
 use crate::operation::Operation;
-use crate::providers::OperationSpec;
+use crate::providers::{settle_state_with, OperationSpec};
 use crate::request::Field;
 use crate::response::{Error, Outcome, Status};
 
@@ -34,10 +34,12 @@ pub fn suspension(api: &mut Api, suspend: bool) -> Result<Outcome, Error> {
     let customer_id = api.id(|s| &s.customer_id);
     let reason = api.service().reason.clone().unwrap_or_else(|| default_reason(suspend).to_owned());
     let path = if suspend { "customers/suspend.json" } else { "customers/unsuspend.json" };
-    let body = api.post(path, &[("customer-id", &customer_id), ("reason", &reason)])?;
-    super::api::expect_true(&body, Safety::Change)?;
     let status = if suspend { Status::Suspended } else { Status::Active };
-    Ok(Outcome { provider_response: body.into(), ..Outcome::with_status(status) }.data("customer_id", customer_id))
+    let result = api.post(path, &[("customer-id", &customer_id), ("reason", &reason)]).and_then(|body| {
+        super::api::expect_true(&body, Safety::Change)?;
+        Ok(Outcome { provider_response: body.into(), ..Outcome::with_status(status) }.data("customer_id", customer_id.as_str()))
+    });
+    settle_state_with(result, status, || lookup::by_id(api, &customer_id))
 }
 
 /// The whole customer panel through `AutoLoginServlet`.

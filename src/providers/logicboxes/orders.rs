@@ -15,6 +15,7 @@ use super::{customer, details, order_panel, plan_change, search};
 use crate::http::Safety;
 use crate::journal::renewal::{self, Renewal};
 use crate::operation::Operation;
+use crate::providers::{reconciled, settle_state_with, settled_by};
 use crate::response::{Error, ErrorCode, Outcome, Status};
 
 /// Runs `operation` on an order of `product`, its edition and family options checked first, so
@@ -172,10 +173,6 @@ fn live_order(api: &mut Api, target: &Target, order_id: &str) -> Result<Option<O
     }))
 }
 
-pub fn reconciled(found: Outcome) -> Outcome {
-    found.data("reconciled", true)
-}
-
 /// A search record's order in full: its `details.json` where the product has one.
 fn order_from(api: &mut Api, target: &Target, found: &search::Found) -> Result<Outcome, Error> {
     match target.product.calls {
@@ -209,32 +206,18 @@ pub fn settle(
     result: Result<Outcome, Error>,
     happened: impl Fn(&Outcome) -> bool,
 ) -> Result<Outcome, Error> {
-    settle_after(api, target, order_id, result, happened, &[ErrorCode::OutcomeUnknown])
+    match target {
+        Some(target) => settled_by(result, &[ErrorCode::OutcomeUnknown], || read_order(api, target, order_id), happened),
+        None => result,
+    }
 }
 
 /// A change of state (suspend, unsuspend, terminate) is settled as [`settle`] settles any
-/// change, and also after the API's own refusal: an order already in the state asked for (the
-/// repeat of a change whose answer was lost, a second click) is that state, reconciled, not a
-/// failure. Only the state read decides, never the refusal's wording; any other state keeps
-/// the refusal.
+/// change, and also after the API's own refusal: see [`settle_state_with`].
 fn settle_state(api: &mut Api, target: Option<&Target>, order_id: &str, result: Result<Outcome, Error>, status: Status) -> Result<Outcome, Error> {
-    settle_after(api, target, order_id, result, |now| now.status == Some(status), &[ErrorCode::OutcomeUnknown, ErrorCode::ProviderError])
-}
-
-fn settle_after(
-    api: &mut Api,
-    target: Option<&Target>,
-    order_id: &str,
-    result: Result<Outcome, Error>,
-    happened: impl Fn(&Outcome) -> bool,
-    settled: &[ErrorCode],
-) -> Result<Outcome, Error> {
-    match (result, target) {
-        (Err(failed), Some(target)) if settled.contains(&failed.code) => match read_order(api, target, order_id) {
-            Ok(now) if happened(&now) => Ok(reconciled(now)),
-            _ => Err(failed),
-        },
-        (result, _) => result,
+    match target {
+        Some(target) => settle_state_with(result, status, || read_order(api, target, order_id)),
+        None => result,
     }
 }
 

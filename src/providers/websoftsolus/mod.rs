@@ -11,7 +11,7 @@ mod token;
 use serde_json::Value;
 use url::Url;
 
-use super::{Call, OperationSpec, ProductSpec, Provider, ProviderSpec};
+use super::{settle_state_with, Call, OperationSpec, ProductSpec, Provider, ProviderSpec};
 use crate::http::{self, Exchange, Method, Reply, Safety};
 use crate::operation::Operation as Op;
 use crate::request::{AccountField as A, Field as F, Id, Request};
@@ -243,17 +243,14 @@ fn key_of(body: &Value) -> Option<String> {
     text(body).or_else(|| ["keyNumber", "key_number", "key", "licenseKey", "license", "id"].iter().find_map(|k| body.get(*k).and_then(text)))
 }
 
-/// Terminates; after a lost answer, the licence's status says whether it happened.
+/// Terminates; after a lost answer or a refusal, the licence's status says whether it is done
+/// (see [`settle_state_with`]).
 fn terminate(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {
     let key = api.order_id()?;
-    match api.send(Method::Delete, &["license", product.key, &key], None, Safety::Change) {
-        Ok(body) => Ok(Outcome { order_id: Some(key), provider_response: body.into(), ..Outcome::with_status(Status::Terminated) }),
-        Err(lost) if lost.code == ErrorCode::OutcomeUnknown => match details(api, product) {
-            Ok(now) if now.status == Some(Status::Terminated) => Ok(now.data("reconciled", true)),
-            _ => Err(lost),
-        },
-        Err(e) => Err(e),
-    }
+    let result = api
+        .send(Method::Delete, &["license", product.key, &key], None, Safety::Change)
+        .map(|body| Outcome { order_id: Some(key), provider_response: body.into(), ..Outcome::with_status(Status::Terminated) });
+    settle_state_with(result, Status::Terminated, || details(api, product))
 }
 
 fn details(api: &mut Api, product: &ProductSpec) -> Result<Outcome, Error> {

@@ -80,19 +80,20 @@ fn token(options: &Map<String, Value>) -> Result<String, Error> {
 
 /// `customer` details by `customer_id`, e-mail or redirect token.
 pub fn details(api: &mut Api) -> Result<Outcome, Error> {
-    let body = match key(api)? {
-        Key::Id(id) => by_id(api, &id)?,
+    match key(api)? {
+        Key::Id(id) => by_id(api, &id),
         Key::Email(email) => match by_username(api, &email)?.first() {
-            Some(customer) => by_id(api, &customer.customer_id.to_string())?,
-            None => return Err(Error::new(ErrorCode::NotFound, "LogicBoxes has no customer with that e-mail address.")),
+            Some(customer) => by_id(api, &customer.customer_id.to_string()),
+            None => Err(Error::new(ErrorCode::NotFound, "LogicBoxes has no customer with that e-mail address.")),
         },
-        Key::Token(token) => return by_token(api, &token),
-    };
-    customer_outcome(body).ok_or_else(|| api::unexpected(Safety::Read, "customer details without a customer id"))
+        Key::Token(token) => by_token(api, &token),
+    }
 }
 
-fn by_id(api: &mut Api, customer_id: &str) -> Result<Value, Error> {
-    api.get("customers/details-by-id.json", &[("customer-id", customer_id)])
+/// The customer with that id, as `details` shows it.
+pub fn by_id(api: &mut Api, customer_id: &str) -> Result<Outcome, Error> {
+    let body = api.get("customers/details-by-id.json", &[("customer-id", customer_id)])?;
+    customer_outcome(body).ok_or_else(|| api::unexpected(Safety::Read, "customer details without a customer id"))
 }
 
 /// The customer a redirect token stands for. Any refusal of the token by the API, and an answer
