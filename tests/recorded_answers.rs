@@ -495,3 +495,26 @@ fn every_recorded_file_is_served_to_the_operation_that_receives_it() {
         assert!(served.iter().any(|call| source.contains(call.as_str())), "{name} is not served to an operation by any test");
     }
 }
+
+#[test]
+fn a_termination_refused_with_the_recorded_not_found_text_is_answered_by_the_orders_state() {
+    // The API may call an order it has deleted unknown: the order's details decide, not the
+    // refusal's class or wording.
+    let server = Replay::start();
+    server.answer("/api/sitelock/delete.json", 500, recorded_no_entity());
+    let mut deleted: Value = serde_json::from_str(&recorded("businessemail-details.json")).unwrap();
+    deleted["currentstatus"] = json!("Deleted");
+    server.answer("/api/sitelock/details.json", 200, deleted.to_string());
+    let answer = call("terminate", &request(&server, "sitelock", json!({"order_id": "79244641"})));
+    expect_ok(&answer);
+    assert_eq!((answer["status"].as_str(), answer["data"]["reconciled"].as_bool()), (Some("terminated"), Some(true)), "{answer:#}");
+
+    // An order the details do not know either stays unknown, with the API's own text.
+    server.clear();
+    server.answer("/api/sitelock/delete.json", 500, recorded_no_entity());
+    server.answer("/api/sitelock/details.json", 500, recorded_no_entity());
+    let answer = call("terminate", &request(&server, "sitelock", json!({"order_id": "79244641"})));
+    let error = expect_error(&answer, "not_found");
+    assert!(error["provider_message"].as_str().unwrap().starts_with("No Entity"), "{error}");
+    assert_eq!(server.seen("delete.json").len(), 1, "and it is not sent again");
+}

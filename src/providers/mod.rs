@@ -192,9 +192,12 @@ pub fn settled_by(
 /// A change of state (suspend, unsuspend, terminate) whose answer was lost, or which the API
 /// refused: when `read` finds the state asked for (the repeat of a change whose answer was
 /// lost, a second click), that state is the answer, reconciled, not a failure. Only the state
-/// read decides, never the refusal's wording; any other state keeps the failure.
+/// read decides, never the refusal's wording, which is also why a refusal classed `not_found`
+/// is read too (an API may say "no such order" of one it has deleted); any other state, or a
+/// failed read, keeps the failure.
 pub fn settle_state_with(result: Result<Outcome, Error>, status: Status, read: impl FnOnce() -> Result<Outcome, Error>) -> Result<Outcome, Error> {
-    settled_by(result, &[ErrorCode::OutcomeUnknown, ErrorCode::ProviderError], read, |now| now.status == Some(status))
+    const SETTLED: [ErrorCode; 3] = [ErrorCode::OutcomeUnknown, ErrorCode::ProviderError, ErrorCode::NotFound];
+    settled_by(result, &SETTLED, read, |now| now.status == Some(status))
 }
 
 /// Places a create at most once. An order `existing` finds (one an earlier attempt placed) is

@@ -86,11 +86,16 @@ impl<'c, 'a> Api<'c, 'a> {
 
 /// A successful answer: its payload, and the text it was read from.
 pub struct Answer {
-    pub body: Value,
+    body: Value,
     text: String,
 }
 
 impl Answer {
+    /// The payload; read-only, since `provider_response` is written from the text.
+    pub fn body(&self) -> &Value {
+        &self.body
+    }
+
     /// The envelope's `provider_response`: the payload, written from its own text.
     pub fn into_provider_response(self) -> ProviderResponse {
         ProviderResponse::read_from(self.body, self.text)

@@ -14,7 +14,7 @@ use crate::response::{Error, Outcome, Status};
 
 pub fn fetch(api: &mut Api, target: &Target, order_id: &str) -> Result<Outcome, Error> {
     let answer = api.get_answer(&target.path("details"), &[("order-id", order_id)])?;
-    let body = &answer.body;
+    let body = answer.body();
     if !body.is_object() {
         return Err(api::unexpected(Safety::Read, "order details that are not an object"));
     }

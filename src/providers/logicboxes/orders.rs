@@ -52,7 +52,7 @@ pub fn act(api: &mut Api, path: &str, mut params: Vec<(&str, String)>, months: O
     }
     let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let answer = api.post_answer(path, &pairs)?;
-    let action = action_of(&answer.body).ok_or_else(|| api::unexpected(Safety::Change, "something other than an action"))?;
+    let action = action_of(answer.body()).ok_or_else(|| api::unexpected(Safety::Change, "something other than an action"))?;
     let data = action_data(action);
     let order_id = action.get("entityid").and_then(api::text);
     Ok(Outcome { order_id, data, provider_response: answer.into_provider_response(), ..Outcome::default() })
@@ -199,26 +199,8 @@ fn searched(api: &mut Api, target: &Target, order_id: &str) -> Result<Option<Out
 }
 
 /// After a change whose answer was lost, the order's state says whether it happened.
-pub fn settle(
-    api: &mut Api,
-    target: Option<&Target>,
-    order_id: &str,
-    result: Result<Outcome, Error>,
-    happened: impl Fn(&Outcome) -> bool,
-) -> Result<Outcome, Error> {
-    match target {
-        Some(target) => settled_by(result, &[ErrorCode::OutcomeUnknown], || read_order(api, target, order_id), happened),
-        None => result,
-    }
-}
-
-/// A change of state (suspend, unsuspend, terminate) is settled as [`settle`] settles any
-/// change, and also after the API's own refusal: see [`settle_state_with`].
-fn settle_state(api: &mut Api, target: Option<&Target>, order_id: &str, result: Result<Outcome, Error>, status: Status) -> Result<Outcome, Error> {
-    match target {
-        Some(target) => settle_state_with(result, status, || read_order(api, target, order_id)),
-        None => result,
-    }
+pub fn settle(api: &mut Api, target: &Target, order_id: &str, result: Result<Outcome, Error>, happened: impl Fn(&Outcome) -> bool) -> Result<Outcome, Error> {
+    settled_by(result, &[ErrorCode::OutcomeUnknown], || read_order(api, target, order_id), happened)
 }
 
 /// `orders/suspend.json` and `orders/unsuspend.json` serve every kind of order; the generic
@@ -233,14 +215,17 @@ pub fn suspension(api: &mut Api, target: Option<&Target>, suspend: bool) -> Resu
     let path = if suspend { "orders/suspend.json" } else { "orders/unsuspend.json" };
     let status = if suspend { Status::Suspended } else { Status::Active };
     let result = act(api, path, params, None).map(|outcome| about(outcome, &order_id, status));
-    settle_state(api, target, &order_id, result, status)
+    match target {
+        Some(target) => settle_state_with(result, status, || read_order(api, target, &order_id)),
+        None => result,
+    }
 }
 
 pub fn terminate(api: &mut Api, target: &Target) -> Result<Outcome, Error> {
     let order_id = api.id(|s| &s.order_id);
     let result = act(api, &target.path("delete"), vec![("order-id", order_id.clone())], None)
         .map(|outcome| about(outcome, &order_id, Status::Terminated));
-    settle_state(api, Some(target), &order_id, result, Status::Terminated)
+    settle_state_with(result, Status::Terminated, || read_order(api, target, &order_id))
 }
 
 /// An action's outcome, about the order it was asked for, in the state it leaves it.
@@ -276,7 +261,7 @@ pub fn renew(api: &mut Api, target: &Target) -> Result<Outcome, Error> {
         outcome.order_id = Some(order_id.clone());
         outcome.data("auto_renew", auto_renew)
     });
-    settle(api, Some(target), &order_id, result, |now| {
+    settle(api, target, &order_id, result, |now| {
         let expiry = now.data.get("expires_at").and_then(Value::as_str);
         expiry.is_some_and(|after| !expiry_before.is_empty() && after > expiry_before.as_str())
     })

@@ -56,7 +56,7 @@ fn change_plan(api: &mut Api, target: &Target, how: PlanChange) -> Result<Outcom
         outcome.order_id = Some(order_id.clone());
         outcome.data("plan_id", new_plan.as_str()).data("dry_run", false)
     });
-    settle(api, Some(target), &order_id, result, |now| now.data.get("plan_id").and_then(Value::as_str) == Some(new_plan.as_str()))
+    settle(api, target, &order_id, result, |now| now.data.get("plan_id").and_then(Value::as_str) == Some(new_plan.as_str()))
 }
 
 fn quote_data(quote: &Value) -> Result<Map<String, Value>, Error> {
@@ -101,7 +101,7 @@ fn change_seats(api: &mut Api, target: &Target, add: &str, delete: &str) -> Resu
         summary(outcome).data("changed", true).data("dry_run", false)
     });
     // A change settled by re-reading the order carries what the call meant to do too.
-    settle(api, Some(target), &order_id, result, |now| seats_of(now) == Some(wanted)).map(|outcome| summary(outcome).data("changed", true))
+    settle(api, target, &order_id, result, |now| seats_of(now) == Some(wanted)).map(|outcome| summary(outcome).data("changed", true))
 }
 
 fn seats_of(order: &Outcome) -> Option<u64> {
