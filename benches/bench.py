@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import ssl
 import subprocess
 import sys
@@ -31,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "examples" / "python"))
 
 from hostprov import HostProv  # noqa: E402
-from plan import CLIENTS, CONCURRENCY, FULL, LATENCIES_MS, OPERATIONS, PROCESSES, QUICK, READS_LATENCY_MS, BATCH_READS, WARMUP, Sizes  # noqa: E402
+from plan import CLIENTS, CONCURRENCY, FULL, INSTRUCTION_CLIENTS, LATENCIES_MS, OPERATIONS, PROCESSES, QUICK, READS_LATENCY_MS, BATCH_READS, WARMUP, Sizes  # noqa: E402
 from report import Cell, load_average, report  # noqa: E402
 
 WORKER = REPO / "benches" / "php" / "worker.php"
@@ -256,6 +257,30 @@ def eight_processes(setup: Setup) -> Dict[str, List[Tuple[float, float]]]:
     return runs
 
 
+def instructions(setup: Setup) -> Dict[Tuple[str, str], float]:
+    """Instructions per call of each PHP client at 0 ms, counted by callgrind over the whole
+    process: two blocks of different lengths, their difference over the difference in calls
+    (start-up and warm-up cancel out). Unlike CPU time on a shared machine, the same code gives
+    the same count in every run."""
+    setup.sandbox.set_latency(0)
+    counts: Dict[Tuple[str, str], float] = {}
+    short, long_ = setup.sizes.instruction_calls
+    for operation in OPERATIONS:
+        for client in INSTRUCTION_CLIENTS:
+            totals = []
+            for calls in (short, long_):
+                block = setup.block(module=client, op=operation, ids=setup.ids_for(operation, WARMUP + calls), warmup=WARMUP, count=calls)
+                command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", "php", str(WORKER), str(write_json(setup, "block.json", block))]
+                done = subprocess.run(command, capture_output=True, text=True)
+                collected = re.search(r"Collected : (\d+)", done.stderr)
+                if done.returncode != 0 or collected is None:
+                    raise RuntimeError(f"callgrind {client} {operation} failed ({done.returncode}):\n{done.stdout}\n{done.stderr[-2000:]}")
+                totals.append(int(collected.group(1)))
+            counts[(operation, client)] = (totals[1] - totals[0]) / (long_ - short)
+    log("  instructions counted")
+    return counts
+
+
 def ffi_overhead(setup: Setup) -> Dict[str, Any]:
     """hostprov_suspend('{}') through PHP FFI: refused before anything is sent."""
     return php_block(setup, module="hostprov", op="refused", ids=[], warmup=1000, count=setup.sizes.ffi_calls)
@@ -315,9 +340,10 @@ def main() -> int:
             reads = batched_reads(setup)
             throughput = eight_processes(setup)
             ffi = ffi_overhead(setup)
+            counted = instructions(setup)
         finally:
             sandbox.stop()
-    lines = report(hp, sizes, cells, batches, reads, throughput, ffi, started, load_at_start)
+    lines = report(hp, sizes, cells, batches, reads, throughput, ffi, counted, started, load_at_start)
     text = "\n".join(lines) + "\n"
     print(text)
     if args.results is not None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List
 
-from plan import BATCH_READS, CLIENT_NAMES, CLIENTS, CONCURRENCY, LATENCIES_MS, OPERATION_NAMES, OPERATIONS, PROCESSES, READS_LATENCY_MS, WARMUP, Sizes
+from plan import BATCH_READS, CLIENT_NAMES, CLIENTS, CONCURRENCY, INSTRUCTION_CLIENTS, LATENCIES_MS, OPERATION_NAMES, OPERATIONS, PROCESSES, READS_LATENCY_MS, WARMUP, Sizes
 
 
 def median(values: List[float]) -> float:
@@ -85,7 +85,7 @@ def machine(hp: Any, load_at_start: str) -> List[str]:
     ]
 
 
-def report(hp: Any, sizes: Sizes, cells, batches, reads, throughput, ffi, started: float, load_at_start: str) -> List[str]:
+def report(hp: Any, sizes: Sizes, cells, batches, reads, throughput, ffi, counted, started: float, load_at_start: str) -> List[str]:
     """The Markdown report of one run; `hp` is the loaded library (for its version)."""
     out = ["# Benchmark results", "", "Written by `scripts/bench.sh` (benches/bench.py); figures from one run on this machine.", ""]
     out += ["## Machine", ""] + machine(hp, load_at_start) + [""]
@@ -162,6 +162,13 @@ def report(hp: Any, sizes: Sizes, cells, batches, reads, throughput, ffi, starte
         f"- RSS {ffi['rss_before_kb']:,} kB before and {ffi['rss_after_kb']:,} kB after ({ratio(ffi['rss_after_kb'], ffi['rss_before_kb'])}, {ffi['rss_after_kb'] - ffi['rss_before_kb']:+,} kB)",
         "",
     ]
+    short, long_ = sizes.instruction_calls
+    out += [f"## Instructions per call (callgrind, 0 ms: a block of {long_} calls minus one of {short}, over the difference)", ""]
+    out += ["| operation | " + " | ".join(CLIENT_NAMES[c] for c in INSTRUCTION_CLIENTS) + " | hostprov / careful |", "|---|" + "---|" * (len(INSTRUCTION_CLIENTS) + 1)]
+    for operation in OPERATIONS:
+        counts = [counted[(operation, c)] for c in INSTRUCTION_CLIENTS]
+        out.append(f"| {OPERATION_NAMES[operation]} | " + " | ".join(f"{n:,.0f}" for n in counts) + f" | {ratio(counted[(operation, 'hostprov')], counted[(operation, 'careful')])} |")
+    out += ["", "The whole PHP process's instructions, the library's included; deterministic for the same code, where the CPU", "figures above move with the machine's load.", ""]
     out += ["## The issue's targets, from this run", ""] + targets + [""]
     out += [
         "## What the clients are",
