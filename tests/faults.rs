@@ -198,16 +198,25 @@ fn a_repeated_suspension_or_termination_answers_the_state_it_finds() {
 
     // The suspension's answer is lost, and so is the read that would have settled it.
     env.admin_put("faults", json!({"rate": 1.0, "kinds": ["reset_after_commit"], "methods": ["POST", "GET"], "seed": 3}));
-    let lost = call("suspend", &request);
-    assert_eq!(lost["ok"], false, "{lost:#}");
+    let mut answer = call("suspend", &request);
+    assert_eq!((answer["ok"].as_bool(), answer["error"]["retryable"].as_bool()), (Some(false), Some(true)), "{answer:#}");
     assert_eq!(env.order(&order_id)["status"], "suspended");
     env.admin_put("faults", json!({"rate": 0}));
 
-    // The admin suspends again: the API refuses to suspend a suspended order, and the order's
-    // state, read after the refusal, is the answer. Every call is sent; only the repeats are
-    // answered by the state.
+    // The panel repeats it, as `retryable` allows, until it is answered: the API refuses to
+    // suspend a suspended order, and the order's state, read after the refusal, is the answer.
+    let sent_before = env.received("/orders/suspend.json").len();
+    let mut repeats = 0;
+    while answer["ok"] != true && answer["error"]["retryable"] == true && repeats < 5 {
+        answer = call("suspend", &request);
+        repeats += 1;
+    }
+    assert_eq!((answer["status"].as_str(), answer["data"]["reconciled"].as_bool()), (Some("suspended"), Some(true)), "{answer:#}");
+    assert_eq!((repeats, env.received("/orders/suspend.json").len()), (1, sent_before + 1), "one repeat, sent once");
+
+    // The same for a second click on each state change: every call is sent; only the repeats
+    // are answered by the state.
     for (operation, path, status, repeat) in [
-        ("suspend", "/orders/suspend.json", "suspended", true),
         ("unsuspend", "/orders/unsuspend.json", "active", false),
         ("unsuspend", "/orders/unsuspend.json", "active", true),
         ("terminate", "/codeguard/delete.json", "terminated", false),

@@ -68,6 +68,7 @@ fn suspend_and_unsuspend_move_the_customer_at_the_provider() {
     expect_ok(&lost);
     assert_eq!((lost["status"].as_str(), lost["data"]["reconciled"].as_bool()), (Some("suspended"), Some(true)), "{lost:#}");
     assert_eq!(env.customer_status(&customer), "suspended");
+    assert_eq!(env.received("customers/suspend.json").len(), 3, "the lost suspension was sent once, not again");
 }
 
 #[test]
